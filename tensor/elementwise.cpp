@@ -1,0 +1,3 @@
+#include "tensor/elementwise.hpp"
+
+namespace tg {}  // namespace tg

@@ -1,0 +1,3 @@
+#include "tensor/gemm.hpp"
+
+namespace tg {}  // namespace tg

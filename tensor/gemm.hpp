@@ -1,0 +1,48 @@
+// tensor/gemm.hpp — our own general matrix multiply.
+//
+//   C = alpha * op(A) @ op(B) + beta * C,  op(X) = X or X^T
+//
+// A is M x K after op, B is K x N after op, C is M x N; all row-major with
+// leading dimensions lda/ldb/ldc (elements between rows). Transposed operands
+// are read in place, never materialised. With beta == 0, C is not read (it
+// may hold NaN garbage).
+//
+// The algorithm is the Goto/BLIS scheme: C is cut into cache-sized blocks;
+// for each block the needed panels of A and B are packed into contiguous,
+// aligned buffers laid out in the order the micro-kernel reads them, and an
+// xsimd micro-kernel keeps an MR x NR tile of C in registers while it streams
+// through K. Blocks of C are spread over the OpenMP pool; each C element is
+// computed by one thread with a fixed summation order.
+#pragma once
+
+#include <cstdint>
+
+namespace tg {
+
+void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+          float alpha, const float* A, std::int64_t lda, const float* B, std::int64_t ldb,
+          float beta, float* C, std::int64_t ldc);
+void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+          double alpha, const double* A, std::int64_t lda, const double* B, std::int64_t ldb,
+          double beta, double* C, std::int64_t ldc);
+
+/// The textbook triple loop, same contract: the reference the tests compare
+/// the blocked GEMM against.
+template <class T>
+void gemm_reference(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+                    T alpha, const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T beta,
+                    T* C, std::int64_t ldc) {
+  for (std::int64_t i = 0; i < M; ++i)
+    for (std::int64_t j = 0; j < N; ++j) {
+      double acc = 0;
+      for (std::int64_t k = 0; k < K; ++k) {
+        const T a = trans_a ? A[k * lda + i] : A[i * lda + k];
+        const T b = trans_b ? B[j * ldb + k] : B[k * ldb + j];
+        acc += static_cast<double>(a) * static_cast<double>(b);
+      }
+      const double prior = beta == T(0) ? 0.0 : static_cast<double>(beta) * C[i * ldc + j];
+      C[i * ldc + j] = static_cast<T>(static_cast<double>(alpha) * acc + prior);
+    }
+}
+
+}  // namespace tg

@@ -1,0 +1,3 @@
+#include "tensor/im2col.hpp"
+
+namespace tg {}  // namespace tg

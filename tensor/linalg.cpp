@@ -1,0 +1,3 @@
+#include "tensor/linalg.hpp"
+
+namespace tg {}  // namespace tg

@@ -1,0 +1,3 @@
+#include "tensor/npy.hpp"
+
+namespace tg {}  // namespace tg

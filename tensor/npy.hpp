@@ -1,0 +1,24 @@
+// tensor/npy.hpp — reading and writing NumPy .npy files (format 1.0-3.0).
+//
+// Reads f32 ('<f4'), f64 ('<f8') and i64 ('<i8'), C or Fortran order (big
+// endian is byte-swapped); writes C order, little endian, version 1.0.
+// A malformed file raises tg::Error naming the file and the problem: wrong
+// magic, truncated data, header longer than the file, unsupported or object
+// dtype ('|O', pickled data is never loaded), bad shape.
+// Spec: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+#pragma once
+
+#include <string>
+
+#include "tensor/tensor.hpp"
+
+namespace tg {
+
+Tensor load_npy(const std::string& path);
+void save_npy(const std::string& path, const Tensor& x);
+/// Parses an in-memory .npy image; `name` is used in error messages.
+Tensor parse_npy(const std::string& bytes, const std::string& name = "<memory>");
+/// Serialises to an in-memory .npy image.
+std::string to_npy_bytes(const Tensor& x);
+
+}  // namespace tg

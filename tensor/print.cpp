@@ -1,0 +1,3 @@
+#include "tensor/print.hpp"
+
+namespace tg {}  // namespace tg

@@ -1,0 +1,3 @@
+#include "tensor/reduce.hpp"
+
+namespace tg {}  // namespace tg

@@ -1,0 +1,3 @@
+#include "tensor/softmax.hpp"
+
+namespace tg {}  // namespace tg

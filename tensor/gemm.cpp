@@ -1,3 +1,301 @@
 #include "tensor/gemm.hpp"
 
-namespace tg {}  // namespace tg
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+#include "tensor/gemm_kernel.hpp"
+#include "tensor/parallel.hpp"
+
+namespace tg {
+
+namespace {
+
+using gemm_detail::ALayout;
+using gemm_detail::Tile;
+
+// Note [gemm blocking]
+// Loop nest of the Goto/BLIS algorithm, outermost first:
+//   jc: NC columns of C and B        B block (KC x NC) packed once, lives in L3
+//   pc: KC steps of the sum          later steps add to C (beta = 1)
+//   ic: MC rows of C and A           A block (MC x KC) packed, lives in L2
+//   jr: NR-wide panels of B          B micro-panel (KC x NR) stays in L1 across ir
+//   ir: MR-tall panels of A          the micro-kernel: an MR x NR tile in registers
+// KC is chosen so that one B micro-panel (KC * NR elements) takes about 32 KiB
+// of this machine's 48 KiB L1; MC so that the A block takes about 256 KiB of
+// the 1 MiB L2. The sizes are in bytes, so f64 gets half the elements.
+template <class T>
+struct Blocking {
+  static constexpr std::int64_t KC = 32768 / (Tile<T>::NR * static_cast<std::int64_t>(sizeof(T)));
+  static constexpr std::int64_t MC =
+      (262144 / (KC * static_cast<std::int64_t>(sizeof(T)))) / Tile<T>::MR * Tile<T>::MR;
+  static constexpr std::int64_t NC = 4096;
+};
+
+// Problems below this many multiply-adds run the plain triple loop: packing
+// and threading would cost more than the arithmetic.
+constexpr std::int64_t kNaiveMaxWork = 16 * 16 * 16;
+// Below this many multiply-adds one thread does all the work (an OpenMP
+// fork/join costs a few microseconds).
+constexpr std::int64_t kParallelMinWork = 128 * 128 * 64;
+// The skinny path packs all of op(B) at once; above this many bytes of panel
+// the blocked path (which packs KC rows at a time) is used instead.
+constexpr std::int64_t kSkinnyMaxPanelBytes = 1 << 20;
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// A grow-only, 64-byte-aligned scratch buffer. One per thread (thread_local)
+// for the packed panels, so steady-state GEMM calls allocate nothing.
+template <class T>
+class PackBuffer {
+ public:
+  T* get(std::int64_t count) {
+    if (count > capacity_) {
+      const std::size_t bytes = (static_cast<std::size_t>(count) * sizeof(T) + 63) / 64 * 64;
+      data_.reset(static_cast<T*>(std::aligned_alloc(64, bytes)));
+      if (!data_) throw std::bad_alloc();
+      capacity_ = count;
+    }
+    return data_.get();
+  }
+
+ private:
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  std::unique_ptr<T, Free> data_;
+  std::int64_t capacity_ = 0;
+};
+
+template <class T>
+PackBuffer<T>& a_buffer() {
+  thread_local PackBuffer<T> buffer;
+  return buffer;
+}
+template <class T>
+PackBuffer<T>& b_buffer() {
+  thread_local PackBuffer<T> buffer;
+  return buffer;
+}
+
+// The operands as the algorithm sees them: op(A) is M x K, op(B) is K x N.
+// a(i, k) and b(k, j) hide whether the memory holds the matrix or its transpose.
+template <class T>
+struct Operands {
+  bool trans_a, trans_b;
+  const T* A;
+  std::int64_t lda;
+  const T* B;
+  std::int64_t ldb;
+  T a(std::int64_t i, std::int64_t k) const { return trans_a ? A[k * lda + i] : A[i * lda + k]; }
+  T b(std::int64_t k, std::int64_t j) const { return trans_b ? B[j * ldb + k] : B[k * ldb + j]; }
+};
+
+// Packs rows [i0, i0 + mc) and steps [p0, p0 + kc) of op(A) into MR-row
+// panels: panel r holds a(i0 + r*MR + i, p0 + k) at out[r*MR*kc + k*MR + i].
+// Rows past mc are zero, so the kernel can always run a full tile.
+template <std::int64_t MR, class T>
+void pack_a(const Operands<T>& op, std::int64_t i0, std::int64_t mc, std::int64_t p0,
+            std::int64_t kc, T* out) {
+  for (std::int64_t r = 0; r < mc; r += MR, out += MR * kc) {
+    const std::int64_t rows = std::min(MR, mc - r);
+    if (op.trans_a) {  // a(i, k) = A[k * lda + i]: each k gives `rows` contiguous values
+      for (std::int64_t k = 0; k < kc; ++k) {
+        const T* src = op.A + (p0 + k) * op.lda + i0 + r;
+        for (std::int64_t i = 0; i < rows; ++i) out[k * MR + i] = src[i];
+        for (std::int64_t i = rows; i < MR; ++i) out[k * MR + i] = T(0);
+      }
+    } else {  // a(i, k) = A[i * lda + k]: read each row contiguously
+      for (std::int64_t i = 0; i < rows; ++i) {
+        const T* src = op.A + (i0 + r + i) * op.lda + p0;
+        for (std::int64_t k = 0; k < kc; ++k) out[k * MR + i] = src[k];
+      }
+      for (std::int64_t i = rows; i < MR; ++i)
+        for (std::int64_t k = 0; k < kc; ++k) out[k * MR + i] = T(0);
+    }
+  }
+}
+
+// Packs one NR-column panel of op(B): columns [j0, j0 + cols), steps
+// [p0, p0 + kc), b(p0 + k, j0 + j) at out[k*NR + j]; columns past `cols` are zero.
+template <std::int64_t NR, class T>
+void pack_b_panel(const Operands<T>& op, std::int64_t p0, std::int64_t kc, std::int64_t j0,
+                  std::int64_t cols, T* out) {
+  if (op.trans_b) {  // b(k, j) = B[j * ldb + k]: read each column of op(B) contiguously
+    for (std::int64_t j = 0; j < cols; ++j) {
+      const T* src = op.B + (j0 + j) * op.ldb + p0;
+      for (std::int64_t k = 0; k < kc; ++k) out[k * NR + j] = src[k];
+    }
+  } else {  // b(k, j) = B[k * ldb + j]: each k gives `cols` contiguous values
+    for (std::int64_t k = 0; k < kc; ++k) {
+      const T* src = op.B + (p0 + k) * op.ldb + j0;
+      for (std::int64_t j = 0; j < cols; ++j) out[k * NR + j] = src[j];
+    }
+  }
+  for (std::int64_t k = 0; k < kc; ++k)
+    for (std::int64_t j = cols; j < NR; ++j) out[k * NR + j] = T(0);
+}
+
+// C = alpha * op(A) op(B) + beta * C for tiny problems, one element at a time.
+template <class T>
+void gemm_naive(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
+                T beta, T* C, std::int64_t ldc) {
+  for (std::int64_t i = 0; i < M; ++i)
+    for (std::int64_t j = 0; j < N; ++j) {
+      T acc = 0;
+      for (std::int64_t k = 0; k < K; ++k) acc += op.a(i, k) * op.b(k, j);
+      T& c = C[i * ldc + j];
+      c = beta == T(0) ? alpha * acc : alpha * acc + beta * c;
+    }
+}
+
+// Note [skinny gemm]
+// When op(B) has at most NR columns (the output layer of an MLP: N = 10),
+// there is a single B panel, so every element of A is used exactly once by
+// the kernel and packing A would only add a copy. We pack all of op(B) into
+// one zero-padded K x NR panel and let the kernel read A in place, one
+// MR-row tile at a time, over the whole of K. When N fits in one vector the
+// tile is one vector wide (NB = 1), so less of each FMA is wasted on padding.
+template <class T, std::int64_t NB>
+void gemm_skinny(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
+                 T beta, T* C, std::int64_t ldc, int threads) {
+  constexpr std::int64_t MR = Tile<T, NB>::MR, NR = Tile<T, NB>::NR;
+  T* b_panel = b_buffer<T>().get(K * NR);
+  pack_b_panel<NR>(op, 0, K, 0, N, b_panel);
+  const std::int64_t a_row_stride = op.trans_a ? 1 : op.lda;
+  const std::int64_t a_col_stride = op.trans_a ? op.lda : 1;
+  const std::int64_t full_tiles = M / MR;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+  for (std::int64_t t = 0; t < full_tiles; ++t) {
+    gemm_detail::micro_kernel<T, ALayout::Strided, NB>(K, op.A + t * MR * a_row_stride,
+                                                       a_row_stride, a_col_stride, b_panel, MR,
+                                                       N, alpha, beta, C + t * MR * ldc, ldc);
+  }
+  // The last rows would make the kernel read past A; pack them (zero-padded).
+  const std::int64_t i0 = full_tiles * MR;
+  if (i0 < M) {
+    T* a_panel = a_buffer<T>().get(MR * K);
+    pack_a<MR>(op, i0, M - i0, 0, K, a_panel);
+    gemm_detail::micro_kernel<T, ALayout::Packed, NB>(K, a_panel, 1, MR, b_panel, M - i0, N,
+                                                      alpha, beta, C + i0 * ldc, ldc);
+  }
+}
+
+// The ic/jr/ir loops (Note [gemm blocking]) for rows [i0, i0 + mc) against
+// a packed B block of nc columns starting at column j0.
+template <class T>
+void gemm_block(const Operands<T>& op, std::int64_t i0, std::int64_t mc, std::int64_t p0,
+                std::int64_t kc, std::int64_t j0, std::int64_t nc, const T* b_block, T alpha,
+                T beta, T* C, std::int64_t ldc) {
+  constexpr std::int64_t MR = Tile<T>::MR, NR = Tile<T>::NR;
+  T* a_block = a_buffer<T>().get(ceil_div(mc, MR) * MR * kc);
+  pack_a<MR>(op, i0, mc, p0, kc, a_block);
+  for (std::int64_t jr = 0; jr < nc; jr += NR) {
+    const std::int64_t n = std::min(NR, nc - jr);
+    for (std::int64_t ir = 0; ir < mc; ir += MR) {
+      const std::int64_t m = std::min(MR, mc - ir);
+      gemm_detail::micro_kernel<T, ALayout::Packed>(kc, a_block + ir * kc, 1, MR,
+                                                    b_block + jr * kc, m, n, alpha, beta,
+                                                    C + (i0 + ir) * ldc + j0 + jr, ldc);
+    }
+  }
+}
+
+// The blocked algorithm (Note [gemm blocking]) on one thread, for the part
+// of C with rows [i_begin, i_end) and columns [j_begin, j_end).
+template <class T>
+void gemm_blocked_part(const Operands<T>& op, std::int64_t i_begin, std::int64_t i_end,
+                       std::int64_t j_begin, std::int64_t j_end, std::int64_t K, T alpha,
+                       T beta, T* C, std::int64_t ldc) {
+  constexpr std::int64_t NR = Tile<T>::NR;
+  constexpr std::int64_t KC = Blocking<T>::KC, MC = Blocking<T>::MC, NC = Blocking<T>::NC;
+  for (std::int64_t j0 = j_begin; j0 < j_end; j0 += NC) {
+    const std::int64_t nc = std::min(NC, j_end - j0);
+    for (std::int64_t p0 = 0; p0 < K; p0 += KC) {
+      const std::int64_t kc = std::min(KC, K - p0);
+      const T beta_step = p0 == 0 ? beta : T(1);  // later steps add to what is there
+      T* b_block = b_buffer<T>().get(ceil_div(nc, NR) * NR * kc);
+      for (std::int64_t jr = 0; jr < nc; jr += NR)
+        pack_b_panel<NR>(op, p0, kc, j0 + jr, std::min(NR, nc - jr), b_block + jr * kc);
+      for (std::int64_t i0 = i_begin; i0 < i_end; i0 += MC)
+        gemm_block(op, i0, std::min(MC, i_end - i0), p0, kc, j0, nc, b_block, alpha, beta_step,
+                   C, ldc);
+    }
+  }
+}
+
+// Note [gemm threads]
+// C is cut into one part per thread along its longer side (counted in
+// tiles), at tile boundaries, and each thread runs the whole blocked
+// algorithm on its part, packing its own panels. Threads never wait for each
+// other inside a call (one fork, one join), which matters on a busy machine
+// where a barrier can cost a scheduler time slice; the price is that each
+// thread packs the shared operand again, about 1/N (or 1/M) of the work.
+// Every C element belongs to one part, and its k-order (KC steps, then k
+// inside the kernel) is the same for any number of threads.
+template <class T>
+void gemm_blocked(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
+                  T beta, T* C, std::int64_t ldc, int threads) {
+  constexpr std::int64_t MR = Tile<T>::MR, NR = Tile<T>::NR;
+  const std::int64_t row_tiles = ceil_div(M, MR), col_tiles = ceil_div(N, NR);
+  const bool split_columns = col_tiles >= row_tiles;
+  const std::int64_t tiles = split_columns ? col_tiles : row_tiles;
+  const std::int64_t parts = std::min<std::int64_t>(threads, tiles);
+#pragma omp parallel for schedule(static) num_threads(threads) if (parts > 1)
+  for (std::int64_t part = 0; part < parts; ++part) {
+    const std::int64_t first = tiles * part / parts, last = tiles * (part + 1) / parts;
+    if (split_columns)
+      gemm_blocked_part(op, 0, M, first * NR, std::min(N, last * NR), K, alpha, beta, C, ldc);
+    else
+      gemm_blocked_part(op, first * MR, std::min(M, last * MR), 0, N, K, alpha, beta, C, ldc);
+  }
+}
+
+// C = beta * C (C = 0 when beta == 0, without reading C).
+template <class T>
+void scale_c(std::int64_t M, std::int64_t N, T beta, T* C, std::int64_t ldc) {
+  for (std::int64_t i = 0; i < M; ++i)
+    for (std::int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == T(0) ? T(0) : beta * C[i * ldc + j];
+}
+
+template <class T>
+void gemm_impl(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+               T alpha, const T* A, std::int64_t lda, const T* B, std::int64_t ldb, T beta, T* C,
+               std::int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == T(0)) {  // nothing to multiply: BLAS reads neither A nor B
+    scale_c(M, N, beta, C, ldc);
+    return;
+  }
+  const Operands<T> op{trans_a, trans_b, A, lda, B, ldb};
+  const std::int64_t work = M * N * K;
+  if (work <= kNaiveMaxWork) {
+    gemm_naive(op, M, N, K, alpha, beta, C, ldc);
+    return;
+  }
+  const int threads = work >= kParallelMinWork ? get_num_threads() : 1;
+  const std::int64_t skinny_panel_bytes = K * Tile<T>::NR * static_cast<std::int64_t>(sizeof(T));
+  if (N <= Tile<T, 1>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
+    gemm_skinny<T, 1>(op, M, N, K, alpha, beta, C, ldc, threads);
+  else if (N <= Tile<T, 2>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
+    gemm_skinny<T, 2>(op, M, N, K, alpha, beta, C, ldc, threads);
+  else
+    gemm_blocked(op, M, N, K, alpha, beta, C, ldc, threads);
+}
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+          float alpha, const float* A, std::int64_t lda, const float* B, std::int64_t ldb,
+          float beta, float* C, std::int64_t ldc) {
+  gemm_impl<float>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
+          double alpha, const double* A, std::int64_t lda, const double* B, std::int64_t ldb,
+          double beta, double* C, std::int64_t ldc) {
+  gemm_impl<double>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+}  // namespace tg

@@ -11,8 +11,21 @@
 // for each block the needed panels of A and B are packed into contiguous,
 // aligned buffers laid out in the order the micro-kernel reads them, and an
 // xsimd micro-kernel keeps an MR x NR tile of C in registers while it streams
-// through K. Blocks of C are spread over the OpenMP pool; each C element is
-// computed by one thread with a fixed summation order.
+// through K (tensor/gemm_kernel.hpp; MR x NR = 12 x 32 floats with AVX-512,
+// 6 x 8 with SSE2). Parts of C are spread over the OpenMP pool
+// (tg::set_num_threads); each C element is computed by one thread with a
+// summation order fixed by the shape, so results are bitwise identical for
+// any thread count.
+//
+// Three paths, chosen by shape alone:
+//   - tiny problems (M*N*K <= 4096): the plain triple loop;
+//   - skinny (N <= NR): op(B) packed once, A read in place (no A packing);
+//   - everything else: the blocked algorithm above.
+// Problems under about 10^6 multiply-adds run on one thread.
+//
+// References: Goto & van de Geijn, "Anatomy of High-Performance Matrix
+// Multiplication", ACM TOMS 34(3), 2008; Van Zee & van de Geijn, "BLIS: A
+// Framework for Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015.
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <optional>
 
+#include "tensor/iter.hpp"
+
 namespace tg {
 
 namespace {
@@ -357,11 +359,7 @@ Tensor Tensor::to(DType dtype) const {
     using From = typename decltype(from_tag)::type;
     dispatch(dtype, "to", [&](auto to_tag) {
       using To = typename decltype(to_tag)::type;
-      const From* src = static_cast<const From*>(storage_->data());
-      To* dst = out.data<To>();
-      std::int64_t k = 0;
-      for_each_offset(shape_, strides_, offset_,
-                      [&](std::int64_t i) { dst[k++] = static_cast<To>(src[i]); });
+      detail::apply_unary<To, From>(simd::CastOp<To>{}, out, *this);
     });
   });
   return out;
@@ -378,23 +376,16 @@ void Tensor::copy_(const Tensor& src) {
     fail("copy_: source shape ", shape_str(src.shape_), " does not broadcast to destination shape ",
          shape_str(shape_));
   const Tensor from = src.expand(shape_);
-  // Copying a tensor onto an overlapping view of itself would read values it
-  // has already overwritten; go through a temporary in that case.
-  if (from.storage_ == storage_ && from.offset_ != offset_) {
+  // Copying a tensor onto a different view of its own memory (shifted or
+  // transposed) would read values it has already overwritten; go through a
+  // temporary in that case.
+  if (from.storage_ == storage_ && (from.offset_ != offset_ || from.strides_ != strides_)) {
     copy_(from.clone());
     return;
   }
   dispatch(dtype_, "copy_", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    // Walk both tensors in the same row-major order, collecting the source offsets.
-    std::vector<std::int64_t> src_offsets;
-    src_offsets.reserve(static_cast<std::size_t>(numel_));
-    for_each_offset(from.shape_, from.strides_, from.offset_,
-                    [&](std::int64_t i) { src_offsets.push_back(i); });
-    const T* s = static_cast<const T*>(from.storage_->data());
-    T* d = static_cast<T*>(storage_->data());
-    std::size_t k = 0;
-    for_each_offset(shape_, strides_, offset_, [&](std::int64_t i) { d[i] = s[src_offsets[k++]]; });
+    detail::apply_unary<T, T>(simd::IdentityOp{}, *this, from);
   });
   storage_->bump_version();
 }

@@ -3,12 +3,14 @@
 //   #include <tapegrad.hpp>      // with: pkg-config --cflags --libs tapegrad
 #pragma once
 
+#include "autodiff/autodiff.hpp"
 #include "tensor/creation.hpp"
 #include "tensor/dtype.hpp"
 #include "tensor/elementwise.hpp"
 #include "tensor/error.hpp"
 #include "tensor/gemm.hpp"
 #include "tensor/im2col.hpp"
+#include "tensor/indexing.hpp"
 #include "tensor/linalg.hpp"
 #include "tensor/npy.hpp"
 #include "tensor/parallel.hpp"

@@ -1,0 +1,187 @@
+// autodiff/var.hpp — tg::Var, a tensor that remembers how it was made.
+//
+// A Var wraps a Tensor value. A *leaf* Var is one you create (a parameter or
+// an input); mark it `requires_grad` and every differentiable op applied to it
+// in grad mode records a Node on the tape: which primitive ran, its inputs,
+// and what its backward needs. The Var that an op returns owns that Node, so a
+// graph lives exactly as long as something still refers to its outputs.
+//
+//   tg::Var w(tg::randn({3, 1}, gen), /*requires_grad=*/true);
+//   tg::Var loss = tg::mean(tg::square(tg::matmul(x, w) - y));
+//   loss.backward();            // fills w.grad()
+//
+// Like torch.Tensor, Var is a handle: copies share the value, the gradient and
+// the recorded history.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autodiff/op_table.hpp"
+#include "tensor/im2col.hpp"
+#include "tensor/tensor.hpp"
+
+namespace tg {
+
+struct Node;
+struct VarImpl;
+
+class Var {
+ public:
+  /// An undefined Var (`defined() == false`), e.g. "no gradient yet".
+  Var() = default;
+  /// A leaf holding `value`. With requires_grad, backward() fills grad().
+  explicit Var(Tensor value, bool requires_grad = false);
+
+  bool defined() const { return impl_ != nullptr; }
+  const Tensor& value() const;
+  DType dtype() const { return value().dtype(); }
+  const Shape& shape() const { return value().shape(); }
+  std::int64_t dim() const { return value().dim(); }
+  std::int64_t numel() const { return value().numel(); }
+  /// The value of a one-element Var.
+  double item() const { return value().item(); }
+
+  bool requires_grad() const;
+  /// Marks a leaf as needing a gradient (error on a non-leaf: use detach()).
+  Var& requires_grad_(bool flag = true);
+  /// True for variables the user created (no recorded op produced them).
+  bool is_leaf() const;
+  /// The accumulated gradient of a leaf after backward(); undefined before.
+  /// A Var, so that with create_graph it can itself be differentiated.
+  Var grad() const;
+  /// Sets the gradient (used by optimizers and tests); must match the shape.
+  void set_grad(const Var& g);
+  /// Forgets the accumulated gradient.
+  void zero_grad();
+  /// Same value, no history, requires_grad false: a constant.
+  Var detach() const;
+
+  /// Backpropagates from this Var. A scalar (one element) needs no seed; a
+  /// non-scalar needs `seed`, the gradient of the final result with respect
+  /// to this Var (same shape). Frees the saved tensors of the graph unless
+  /// retain_graph; with create_graph the gradients are themselves recorded,
+  /// for higher-order derivatives. See autodiff/engine.hpp.
+  void backward(const Tensor& seed = Tensor(), bool retain_graph = false,
+                bool create_graph = false) const;
+
+  /// A label shown in tape dumps, DOT graphs and anomaly errors.
+  Var& set_name(std::string name);
+  const std::string& name() const;
+
+  /// Called with this Var's gradient during backward, before it is used:
+  /// return an undefined Var to keep the gradient, or a replacement of the
+  /// same shape. Hooks on a leaf see the total gradient of one backward pass.
+  using Hook = std::function<Var(const Var& grad)>;
+  void register_hook(Hook hook);
+
+  /// The node that produced this Var (null for leaves and constants).
+  const std::shared_ptr<Node>& grad_fn() const;
+  /// Identity (two handles of the same variable compare equal).
+  const VarImpl* id() const { return impl_.get(); }
+  const std::shared_ptr<VarImpl>& impl() const { return impl_; }
+  explicit Var(std::shared_ptr<VarImpl> impl) : impl_(std::move(impl)) {}
+
+ private:
+  void check_defined(const char* op) const;
+  std::shared_ptr<VarImpl> impl_;
+};
+
+/// Gradients of a node's inputs, one per input (undefined: no gradient).
+using Grads = std::vector<Var>;
+/// A primitive's backward: given the node and the gradient of its output,
+/// the gradients of its inputs, in input order, written with Var ops.
+using BackwardFn = Grads (*)(const Node& node, const Var& grad);
+
+/// Extra, non-tensor arguments an op needs again in backward.
+struct OpAttrs {
+  Axes axes;                 // reduction axes, permutation, ...
+  Shape shape;               // shape to restore, expand target, ...
+  double scalar = 0;         // exponent, clamp bounds, ...
+  double scalar2 = 0;
+  std::int64_t int0 = 0, int1 = 0, int2 = 0;  // axis, start, stop/step, ...
+  bool flag = false;         // keepdim, ...
+  DType dtype = DType::f32;  // cast source dtype
+  Conv2dGeometry conv;       // im2col / col2im
+};
+
+/// One entry of the tape (a row of the Wengert list): the primitive that ran,
+/// its inputs, and what its backward needs.
+struct Node {
+  std::uint64_t seq = 0;        // position on the tape: creation order
+  OpId op = OpId::leaf;
+  BackwardFn backward = nullptr;
+  std::vector<Var> inputs;      // strong references: the graph keeps its inputs alive
+  std::vector<std::size_t> input_versions;  // storage versions when recorded (in-place check)
+  std::weak_ptr<VarImpl> output;  // weak: the output owns this node, not the reverse
+  OpAttrs attrs;
+  bool released = false;        // set by backward without retain_graph
+  /// Norm of the gradient sent to each input in the last backward, filled
+  /// only while record_grad_norms is on (graph export, diagnostics).
+  std::vector<double> grad_norms;
+
+  /// The Var this node produced. Valid during backward: whatever reaches a
+  /// node also holds its output.
+  Var out() const;
+  Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  ~Node();
+};
+
+struct VarImpl {
+  Tensor value;
+  bool requires_grad = false;
+  std::shared_ptr<Node> grad_fn;
+  Var grad;
+  std::string name;
+  std::vector<Var::Hook> hooks;
+};
+
+// --- grad mode ----------------------------------------------------------------
+
+/// Whether ops record onto the tape (per thread; on by default).
+bool is_grad_enabled();
+void set_grad_enabled(bool enabled);
+
+/// Turns recording off in a scope: evaluation loops, optimizer updates.
+class NoGradGuard {
+ public:
+  NoGradGuard() : previous_(is_grad_enabled()) { set_grad_enabled(false); }
+  ~NoGradGuard() { set_grad_enabled(previous_); }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
+/// Turns recording back on inside a no-grad scope.
+class EnableGradGuard {
+ public:
+  EnableGradGuard() : previous_(is_grad_enabled()) { set_grad_enabled(true); }
+  ~EnableGradGuard() { set_grad_enabled(previous_); }
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
+/// Records one primitive: wraps `value` in a Var and, when grad mode is on
+/// and some input requires a gradient, gives it a Node with the next tape
+/// sequence number. Every primitive's forward ends with a call to this.
+Var record(OpId op, Tensor value, std::vector<Var> inputs, BackwardFn backward,
+           OpAttrs attrs = {});
+
+/// The sequence number the next recorded node will get.
+std::uint64_t next_sequence_number();
+
+/// How many tape nodes exist right now in this process (a graph nobody
+/// refers to any more is freed, so this stays flat across training steps).
+std::int64_t live_node_count();
+
+}  // namespace tg

@@ -13,18 +13,6 @@ namespace tg {
 namespace {
 
 bool anomaly_enabled = false;
-
-// Sets grad mode for a scope and restores it on exit, exceptions included.
-class GradModeScope {
- public:
-  explicit GradModeScope(bool enabled) : previous_(is_grad_enabled()) { set_grad_enabled(enabled); }
-  ~GradModeScope() { set_grad_enabled(previous_); }
-  GradModeScope(const GradModeScope&) = delete;
-  GradModeScope& operator=(const GradModeScope&) = delete;
-
- private:
-  bool previous_;
-};
 bool record_norms = false;
 
 double l2_norm(const Tensor& t) {
@@ -179,7 +167,7 @@ Pass run(const std::vector<Var>& roots, const std::vector<Tensor>& seeds, bool r
     if (v.grad_fn()) pass.capture.insert(v.grad_fn().get());
 
   // Backward formulas run in grad mode only when a differentiable result is wanted.
-  GradModeScope mode(create_graph);
+  GradModeGuard mode(create_graph);
   for (std::size_t i = 0; i < roots.size(); ++i) {
     const Var& root = roots[i];
     if (!root.defined()) fail("backward: root ", i, " is undefined");
@@ -203,7 +191,7 @@ void backward(const std::vector<Var>& roots, const std::vector<Tensor>& seeds, b
               bool create_graph) {
   Pass pass = run(roots, seeds, retain_graph, create_graph, {});
   // Leaves receive the total gradient of this pass, after their hooks.
-  GradModeScope mode(create_graph);
+  GradModeGuard mode(create_graph);
   for (Var& leaf : pass.leaves) {
     Var g = run_hooks(*leaf.impl(), pass.leaf_grads[leaf.id()]);
     if (!create_graph) g = g.detach();

@@ -147,28 +147,29 @@ struct VarImpl {
 bool is_grad_enabled();
 void set_grad_enabled(bool enabled);
 
-/// Turns recording off in a scope: evaluation loops, optimizer updates.
-class NoGradGuard {
+/// Sets grad mode for a scope and restores the previous mode on exit
+/// (exceptions included).
+class GradModeGuard {
  public:
-  NoGradGuard() : previous_(is_grad_enabled()) { set_grad_enabled(false); }
-  ~NoGradGuard() { set_grad_enabled(previous_); }
-  NoGradGuard(const NoGradGuard&) = delete;
-  NoGradGuard& operator=(const NoGradGuard&) = delete;
+  explicit GradModeGuard(bool enabled) : previous_(is_grad_enabled()) { set_grad_enabled(enabled); }
+  ~GradModeGuard() { set_grad_enabled(previous_); }
+  GradModeGuard(const GradModeGuard&) = delete;
+  GradModeGuard& operator=(const GradModeGuard&) = delete;
 
  private:
   bool previous_;
 };
 
-/// Turns recording back on inside a no-grad scope.
-class EnableGradGuard {
+/// Turns recording off in a scope: evaluation loops, optimizer updates.
+class NoGradGuard : public GradModeGuard {
  public:
-  EnableGradGuard() : previous_(is_grad_enabled()) { set_grad_enabled(true); }
-  ~EnableGradGuard() { set_grad_enabled(previous_); }
-  EnableGradGuard(const EnableGradGuard&) = delete;
-  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+  NoGradGuard() : GradModeGuard(false) {}
+};
 
- private:
-  bool previous_;
+/// Turns recording back on inside a no-grad scope.
+class EnableGradGuard : public GradModeGuard {
+ public:
+  EnableGradGuard() : GradModeGuard(true) {}
 };
 
 /// Records one primitive: wraps `value` in a Var and, when grad mode is on

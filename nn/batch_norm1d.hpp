@@ -1,0 +1,19 @@
+// nn/batch_norm1d.hpp — batch normalisation of [N, C] or [N, C, L] inputs (torch.nn.BatchNorm1d).
+//
+//   tg::nn::BatchNorm1d bn(64);                   // x [32, 64]
+//   tg::nn::BatchNorm1d bn2(64, {.momentum = 0.01, .affine = false});
+//
+// x [N, C] or [N, C, L]: statistics over N (and L) for each of C features.
+// Formulas, parameters, buffers and errors: nn/batch_norm.hpp.
+#pragma once
+
+#include "nn/batch_norm.hpp"
+
+namespace tg::nn {
+
+class BatchNorm1d : public BatchNorm {
+ public:
+  explicit BatchNorm1d(std::int64_t num_features, const BatchNormOptions& options = {});
+};
+
+}  // namespace tg::nn

@@ -1,0 +1,24 @@
+#include "nn/rnn_cell.hpp"
+
+#include "autodiff/functional.hpp"
+#include "nn/init.hpp"
+#include "tensor/creation.hpp"
+
+namespace tg::nn {
+
+RNNCell::RNNCell(std::int64_t input_size, std::int64_t hidden_size, const RNNCellOptions& options)
+    : RecurrentModule("RNNCell", input_size, hidden_size, /*gates=*/1), options_(options) {
+  Generator local;
+  Generator& gen = init::layer_generator(options.generator, options.seed, local);
+  weights_ = register_layer("", input_size, options.bias, options.dtype, gen);
+  options_.generator = nullptr;  // not ours to keep: it may not outlive the layer
+}
+
+Var RNNCell::forward(const Var& x, const Var& h) const {
+  const std::int64_t batch = check_step_input(x, options_.dtype);
+  check_state(h, "h", {batch, hidden_size()}, options_.dtype);
+  const Var h0 = h.defined() ? h : Var(zeros({batch, hidden_size()}, options_.dtype));
+  return rnn_cell(x, h0, weights_, options_.nonlinearity);
+}
+
+}  // namespace tg::nn

@@ -1,0 +1,56 @@
+// optim/decoupled_weight_decay.hpp — AdamW-style weight decay, apart from the gradient scaling.
+//
+//   θ ← θ − lr_t·λ_t·θ − lr_t·u          (Loshchilov & Hutter 2019, torch.optim.AdamW)
+//
+// where u is whatever the transforms before it made of the gradient (Adam's
+// m̂/(√v̂+ε), momentum, ...). Unlike coupled L2 (optim/add_l2_to_grad.hpp,
+// Note [three decays] there) the decay is never divided by Adam's √v, so
+// every weight shrinks by the same factor (1 − lr·λ) per step; unlike an L2
+// penalty node it is not part of the loss.
+//
+// Placement and the lr (Note [after-step hooks] in optim/transform.hpp):
+//   scale_with_lr = true (default, AdamW / optax.add_decayed_weights): put it
+//     *before* scale_by_learning_rate; it adds λ_t·θ to the update, and the
+//     learning rate then scales both terms: θ ← θ − lr·(u + λθ).
+//   scale_with_lr = false: the decay does not follow the learning rate; it is
+//     applied after the step as a hook on the parameters,
+//     θ ← θ − λ_t·θ_prev with θ_prev = θ − u_applied, the value before the step.
+//
+// λ may be a Schedule (its position is the `count` state). Only the
+// parameters selected by `mask` decay; the default decay_mask() skips biases
+// and normalisation parameters (optim/mask.hpp).
+// Throws tg::Error for λ < 0 or NaN ("decoupled_weight_decay: lambda must be >= 0, got -1").
+#pragma once
+
+#include "optim/mask.hpp"
+#include "optim/schedule.hpp"
+#include "optim/transform.hpp"
+
+namespace tg::optim {
+
+struct DecayState {
+  std::int64_t count = 0;  // position of the λ schedule
+};
+
+class DecoupledWeightDecay : public Transform {
+ public:
+  DecoupledWeightDecay(Schedule lambda, Mask mask, bool scale_with_lr);
+  std::string name() const override { return "decoupled_weight_decay"; }
+  void init(const nn::ParameterList& params) override;
+  void update(UpdateContext& ctx) override;
+  void after_step(UpdateContext& ctx) override;
+  void visit_state(StateVisitor& visitor) override;
+
+ private:
+  Schedule lambda_;
+  Mask mask_;
+  bool scale_with_lr_;
+  std::vector<bool> selected_;
+  double current_ = 0;  // λ_t of the step in progress
+  DecayState state_;
+};
+
+TransformPtr decoupled_weight_decay(Schedule lambda, Mask mask = decay_mask(),
+                                    bool scale_with_lr = true);
+
+}  // namespace tg::optim

@@ -1,0 +1,64 @@
+#include "optim/detail.hpp"
+
+#include <cmath>
+
+namespace tg::optim::detail {
+
+double sum_squares(const Tensor& t) {
+  double total = 0;
+  dispatch_floating(t.dtype(), "sum_squares", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* x = t.data<T>();
+    for (std::int64_t i = 0; i < t.numel(); ++i) total += double(x[i]) * double(x[i]);
+  });
+  return total;
+}
+
+std::int64_t unit_size(const Tensor& t) {
+  return t.dim() >= 2 ? t.numel() / t.size(0) : t.numel();
+}
+
+std::vector<double> unit_sum_squares(const Tensor& t) {
+  const std::int64_t per_unit = unit_size(t);
+  std::vector<double> out(per_unit == 0 ? 0 : t.numel() / per_unit, 0.0);
+  dispatch_floating(t.dtype(), "unit_sum_squares", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* x = t.data<T>();
+    for (std::size_t u = 0; u < out.size(); ++u)
+      for (std::int64_t j = 0; j < per_unit; ++j) {
+        const double v = x[std::int64_t(u) * per_unit + j];
+        out[u] += v * v;
+      }
+  });
+  return out;
+}
+
+bool all_finite(const Tensor& t) {
+  bool finite = true;
+  dispatch_floating(t.dtype(), "all_finite", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* x = t.data<T>();
+    for (std::int64_t i = 0; i < t.numel() && finite; ++i) finite = std::isfinite(x[i]);
+  });
+  return finite;
+}
+
+void mark_modified(const Tensor& t) { t.storage()->bump_version(); }
+
+void require_positive(const char* op, const char* field, double value) {
+  if (!(value > 0)) fail(op, ": ", field, " must be > 0, got ", value);
+}
+
+void require_non_negative(const char* op, const char* field, double value) {
+  if (!(value >= 0)) fail(op, ": ", field, " must be >= 0, got ", value);
+}
+
+void require_unit_interval(const char* op, const char* field, double value) {
+  if (!(value >= 0 && value < 1)) fail(op, ": ", field, " must be in [0, 1), got ", value);
+}
+
+void require_at_least(const char* op, const char* field, std::int64_t value, std::int64_t min) {
+  if (value < min) fail(op, ": ", field, " must be >= ", min, ", got ", value);
+}
+
+}  // namespace tg::optim::detail

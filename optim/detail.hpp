@@ -1,0 +1,38 @@
+// optim/detail.hpp — small helpers shared by the transforms: dtype dispatch
+// for raw loops, norms, and the configuration checks.
+//
+// Transforms run under NoGradGuard on contiguous f32/f64 buffers, so their
+// loops are plain `for (i < n)` over `data<T>()` inside tg::dispatch_floating
+// (tensor/dtype.hpp); sums of squares accumulate in double whatever the
+// element type.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensor/error.hpp"
+#include "tensor/tensor.hpp"
+
+namespace tg::optim::detail {
+
+/// Σ x² over a contiguous tensor, accumulated in double.
+double sum_squares(const Tensor& t);
+/// Σ x² over each unit (row along axis 0 for dim ≥ 2, the whole tensor else).
+std::vector<double> unit_sum_squares(const Tensor& t);
+/// Number of elements in one unit (see unit_sum_squares).
+std::int64_t unit_size(const Tensor& t);
+/// False if any element is NaN or ±inf.
+bool all_finite(const Tensor& t);
+/// Marks a parameter written by a raw loop as modified (in-place check of
+/// the tape: a graph recorded before the step refuses to backward).
+void mark_modified(const Tensor& t);
+
+// Configuration checks: each throws tg::Error "<op>: <field> must be ..., got <value>".
+void require_positive(const char* op, const char* field, double value);
+void require_non_negative(const char* op, const char* field, double value);
+/// value in [0, 1).
+void require_unit_interval(const char* op, const char* field, double value);
+void require_at_least(const char* op, const char* field, std::int64_t value, std::int64_t min);
+
+}  // namespace tg::optim::detail

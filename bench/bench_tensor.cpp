@@ -31,30 +31,12 @@
 #include "tensor/parallel.hpp"
 #include "tensor/random.hpp"
 #include "tensor/reduce.hpp"
+#include "timing.hpp"
 
 namespace {
 
-struct Settings {
-  int reps = 7;             // repetitions; the median is reported
-  double min_rep_s = 0.02;  // each repetition lasts at least this long
-};
-
-// Median seconds per call of `fn`.
-double time_per_call(const Settings& s, const std::function<void()>& fn) {
-  using Clock = std::chrono::steady_clock;
-  auto seconds_for = [&](std::int64_t calls) {
-    const auto t0 = Clock::now();
-    for (std::int64_t i = 0; i < calls; ++i) fn();
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-  };
-  // Warm up (caches, page faults, the OpenMP pool), then size a repetition.
-  const double once = std::max(seconds_for(1), 1e-7);
-  const auto calls = std::max<std::int64_t>(1, static_cast<std::int64_t>(s.min_rep_s / once));
-  std::vector<double> per_call;
-  for (int r = 0; r < s.reps; ++r) per_call.push_back(seconds_for(calls) / calls);
-  std::nth_element(per_call.begin(), per_call.begin() + per_call.size() / 2, per_call.end());
-  return per_call[per_call.size() / 2];
-}
+using tg::bench::Settings;
+using tg::bench::time_per_call;
 
 struct GemmShape {
   std::int64_t M, N, K;

@@ -5,12 +5,16 @@
 #   2. a portable build (-Dnative=false) and `meson test`, so the generic SIMD
 #      path is tested too;
 #   3. `meson install` into a scratch folder and a program outside the tree
-#      built with nothing but `pkg-config --cflags --libs tapegrad`.
+#      built with nothing but `pkg-config --cflags --libs tapegrad`;
+#   4. an AddressSanitizer + UndefinedBehaviorSanitizer build running the
+#      whole suite again (any report fails the run);
+#   5. a short libFuzzer pass over the file readers and the shape logic
+#      (scripts/fuzz.sh; run it longer by hand for a real campaign).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-tg_install_missing
+tg_install_missing "${TG_TEST_PACKAGES[@]}"
 
 echo "== native build"
 tg_configure build
@@ -34,4 +38,15 @@ echo "pkg-config: $flags"
 # shellcheck disable=SC2086
 g++ tests/install/consumer.cpp -o "$stage/consumer" $flags
 LD_LIBRARY_PATH="$libdir" "$stage/consumer"
+
+echo "== sanitizers (address, undefined)"
+# b_lundef=false: a sanitized shared library leaves the runtime's symbols to the executable.
+tg_configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false \
+  -Dbuildtype=debugoptimized -Dcpp_args=-fno-sanitize-recover=all
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  meson test -C build-asan --print-errorlogs --timeout-multiplier 4
+
+echo "== fuzzing (bounded)"
+bash scripts/fuzz.sh "${TG_FUZZ_SECONDS:-10}"
 echo "run-tests: all passed"

@@ -14,10 +14,14 @@ TG_PACKAGES=(
   zlib1g-dev                              # gzip'd datasets (IDX files)
   python3                                 # meson itself
 )
+# Only the full test run needs these: the libFuzzer targets are built with clang.
+TG_TEST_PACKAGES=(clang-14 libfuzzer-14-dev libomp-14-dev)
 
+# tg_install_missing [EXTRA_PACKAGES...]: installs whichever of TG_PACKAGES
+# and the extra packages are not installed yet.
 tg_install_missing() {
   local missing=()
-  for p in "${TG_PACKAGES[@]}"; do
+  for p in "${TG_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then

@@ -1,7 +1,9 @@
 // tensor/npy.hpp — reading and writing NumPy .npy files (format 1.0-3.0).
 //
 // Reads f32 ('<f4'), f64 ('<f8') and i64 ('<i8'), C or Fortran order (big
-// endian is byte-swapped); writes C order, little endian, version 1.0.
+// endian is byte-swapped; a Fortran-order file loads as a column-major view,
+// as NumPy does, so it is not is_contiguous()); writes C order, little
+// endian, version 1.0, atomically (temporary file, then rename).
 // A malformed file raises tg::Error naming the file and the problem: wrong
 // magic, truncated data, header longer than the file, unsupported or object
 // dtype ('|O', pickled data is never loaded), bad shape.

@@ -1,9 +1,15 @@
-// tensor/print.hpp — printing tensors the way NumPy does.
+// tensor/print.hpp — printing tensors the way PyTorch's repr does.
 //
 //   std::cout << tg::tensor({{1, 2}, {3, 4}});
 //   tensor([[1., 2.],
 //           [3., 4.]], dtype=f32)
-// Large tensors are summarised with "..." (first and last 3 per axis).
+//
+// Floats print with 4 decimals in aligned columns (`0.5000`), integer-valued
+// floats as `1.`, and switch to scientific notation (`1.0000e+10`) when the
+// values span more than x1000, exceed 1e8 or fall below 1e-4; i64 prints as
+// integers. Lines wrap at 80 columns. Tensors of more than 1000 elements are
+// summarised with "..." (first and last 3 per axis). 0-d: `tensor(3., dtype=f32)`;
+// empty: `tensor([], shape=[0, 3], dtype=f32)`.
 #pragma once
 
 #include <iosfwd>

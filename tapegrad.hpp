@@ -4,6 +4,9 @@
 #pragma once
 
 #include "autodiff/autodiff.hpp"
+#include "data/data.hpp"
+#include "nn/nn.hpp"
+#include "optim/optim.hpp"
 #include "tensor/creation.hpp"
 #include "tensor/dtype.hpp"
 #include "tensor/elementwise.hpp"

@@ -64,6 +64,28 @@ RecurrentModule::RecurrentModule(const char* name, std::int64_t input_size,
          hidden_size);
 }
 
+std::vector<RecurrentWeights> RecurrentModule::register_layers(
+    std::int64_t num_layers, bool bias, DType dtype, Generator* generator,
+    std::optional<std::uint64_t> seed) {
+  if (num_layers < 1) fail(name_, ": num_layers must be >= 1, got ", num_layers);
+  Generator local;
+  Generator& gen = init::layer_generator(generator, seed, local);
+  std::vector<RecurrentWeights> layers;
+  for (std::int64_t l = 0; l < num_layers; ++l) {
+    const std::int64_t in = l == 0 ? input_size_ : hidden_size_;
+    layers.push_back(register_layer("_l" + std::to_string(l), in, bias, dtype, gen));
+  }
+  return layers;
+}
+
+const RecurrentWeights& RecurrentModule::layer_weights(const std::vector<RecurrentWeights>& layers,
+                                                       std::int64_t layer) const {
+  const auto n = static_cast<std::int64_t>(layers.size());
+  if (layer < 0 || layer >= n)
+    fail(name_, ": layer ", layer, " does not exist (num_layers = ", n, ")");
+  return layers[static_cast<std::size_t>(layer)];
+}
+
 RecurrentWeights RecurrentModule::register_layer(const std::string& suffix,
                                                  std::int64_t in_features, bool bias, DType dtype,
                                                  Generator& gen) {

@@ -102,6 +102,16 @@ class RecurrentModule : public Module {
   RecurrentWeights register_layer(const std::string& suffix, std::int64_t in_features, bool bias,
                                   DType dtype, Generator& gen);
 
+  /// Registers `num_layers` stacked layers with suffixes _l0, _l1, ... (the
+  /// first reads input_size features, the others hidden_size), drawing from
+  /// the generator that (generator, seed) selects (init::layer_generator).
+  std::vector<RecurrentWeights> register_layers(std::int64_t num_layers, bool bias, DType dtype,
+                                                Generator* generator,
+                                                std::optional<std::uint64_t> seed);
+  /// layers[layer], or an error naming the layer and how many there are.
+  const RecurrentWeights& layer_weights(const std::vector<RecurrentWeights>& layers,
+                                        std::int64_t layer) const;
+
   /// Checks a single step's input [N, I] against the layer and returns N.
   std::int64_t check_step_input(const Var& x, DType dtype) const;
   /// Checks a state's shape and dtype; an undefined state (zeros) is fine.

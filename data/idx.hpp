@@ -37,10 +37,18 @@ namespace tg::data {
 
 /// The largest element count read_idx accepts (2^31, 8 GiB as f32); larger
 /// headers are taken as corrupt. MNIST's training images hold 47,040,000.
+/// A zero extent counts as 1 here, so [0, 2^32-1, 2^32-1] is refused too.
 inline constexpr std::int64_t kIdxMaxElements = std::int64_t{1} << 31;
 
 /// The tensor stored in the IDX file at `path`, with the file's dimensions,
 /// as `dtype` (f32, f64 or i64; u8 values convert exactly to each).
 Tensor read_idx(const std::string& path, DType dtype = DType::f32);
+
+/// The same from the bytes of an IDX file in memory (plain, or gzip if they
+/// start with 1f 8b; bytes after the first gzip member are ignored). `name`
+/// stands for the file in errors: "parse_idx: '<name>': ...". For fuzzing
+/// and for files that arrive some other way than from disk.
+Tensor parse_idx(const std::string& bytes, const std::string& name = "<memory>",
+                 DType dtype = DType::f32);
 
 }  // namespace tg::data

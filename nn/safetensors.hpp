@@ -8,7 +8,10 @@
 // in it can execute code when loaded, and PyTorch, JAX and NumPy can read it.
 //
 // Writes are atomic: a temporary file in the same folder, fsync, rename, fsync
-// of the folder, so a crash leaves either the old file or the new one.
+// of the folder, so a crash leaves either the old file or the new one. A
+// process killed mid-save leaves its temporary "<path>.tmp.<pid>.<n>" behind;
+// loads never read it, and the next save to the same path removes it once
+// that process is gone (Note [stale temporaries] in safetensors_write.cpp).
 // Reads validate everything and throw tg::Error naming the file and tensor.
 #pragma once
 

@@ -1,5 +1,6 @@
 // Writing safetensors files atomically (reading is in safetensors.cpp).
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -84,6 +86,30 @@ void check_tensors(const std::string& path, const NamedTensors& tensors) {
   }
 }
 
+// Note [stale temporaries]
+// A process killed mid-save (SIGKILL, OOM killer, power loss) cannot delete
+// its temporary "<target>.tmp.<pid>.<n>". Loads never see it: they open the
+// target only. The next save to the same target removes the temporaries
+// whose process no longer exists (kill(pid, 0) fails with ESRCH); those of
+// live processes, this one included, may be saves in progress and are kept.
+// A restarted job often gets the same pid again (containers), so a name
+// that is taken is not an error: the next counter value is tried.
+void remove_stale_temporaries(const std::string& target) {
+  namespace fs = std::filesystem;
+  const fs::path target_path(target);
+  const std::string prefix = target_path.filename().string() + ".tmp.";
+  const fs::path folder = target_path.has_parent_path() ? target_path.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    char* rest = nullptr;
+    const long pid = std::strtol(name.c_str() + prefix.size(), &rest, 10);
+    if (pid <= 0 || rest == nullptr || *rest != '.' || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ::unlink(it->path().c_str());
+  }
+}
+
 // Note [atomic write]
 // The file is written under a temporary name in the same folder (rename is
 // only atomic within one file system), flushed with fsync, renamed over the
@@ -94,8 +120,12 @@ class TempFile {
  public:
   explicit TempFile(const std::string& target) : target_(target) {
     static std::atomic<unsigned> counter{0};
-    path_ = target + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    remove_stale_temporaries(target);
+    for (int attempt = 0; fd_ < 0 && attempt < 1000; ++attempt) {
+      path_ = target + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd_ < 0 && errno != EEXIST) break;  // a name taken by a dead run: try the next
+    }
     if (fd_ < 0) fail_io("cannot create a temporary file next to it");
   }
   ~TempFile() {

@@ -1,15 +1,33 @@
 #include "optim/clip_by_global_norm.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "optim/detail.hpp"
 #include "tensor/elementwise.hpp"
+#include "tensor/error.hpp"
+#include "tensor/reduce.hpp"
 
 namespace tg::optim {
 
-ClipByGlobalNorm::ClipByGlobalNorm(Schedule max_norm) : max_norm_(std::move(max_norm)) {
+ClipByGlobalNorm::ClipByGlobalNorm(Schedule max_norm, NonfinitePolicy on_nonfinite)
+    : max_norm_(std::move(max_norm)), on_nonfinite_(on_nonfinite) {
   detail::require_positive("clip_by_global_norm", "max_norm", max_norm_.initial());
 }
+
+namespace {
+
+// sqrt(Σ u²) for finite updates whose squares overflow double: scaled by the
+// largest |u| first (the classic hypot trick).
+double rescaled_norm(const UpdateContext& ctx) {
+  double largest = 0;
+  for (std::size_t i : ctx.active) largest = std::max(largest, max(abs(ctx.updates[i])).item());
+  double sum = 0;
+  for (std::size_t i : ctx.active) sum += detail::sum_squares(div(ctx.updates[i], largest));
+  return largest * std::sqrt(sum);
+}
+
+}  // namespace
 
 void ClipByGlobalNorm::update(UpdateContext& ctx) {
   const double max_norm = max_norm_(state_.count++);
@@ -17,6 +35,24 @@ void ClipByGlobalNorm::update(UpdateContext& ctx) {
   double sum = 0;
   for (std::size_t i : ctx.active) sum += detail::sum_squares(ctx.updates[i]);
   last_norm_ = std::sqrt(sum);
+  if (!std::isfinite(last_norm_)) {
+    std::size_t first_bad = ctx.params.size();
+    for (std::size_t i : ctx.active)
+      if (!detail::all_finite(ctx.updates[i])) { first_bad = i; break; }
+    if (first_bad == ctx.params.size()) {
+      last_norm_ = rescaled_norm(ctx);  // finite values, overflowing squares
+    } else if (on_nonfinite_ == NonfinitePolicy::error) {
+      fail("clip_by_global_norm: the gradient norm is ", last_norm_,
+           "; first non-finite parameter: '", ctx.params[first_bad].name,
+           "'; lower the learning rate, turn on anomaly mode to find the op that made it, or "
+           "choose NonfinitePolicy::skip (or put skip_nonfinite first) to skip such steps");
+    } else if (on_nonfinite_ == NonfinitePolicy::skip) {
+      ctx.skip = true;
+      return;
+    } else {
+      return;  // propagate: the caller asked for the NaN to pass
+    }
+  }
   if (!(last_norm_ > max_norm)) return;  // below the threshold: leave the bits alone
   const double scale = max_norm / last_norm_;
   for (std::size_t i : ctx.active) mul_(ctx.updates[i], scale);
@@ -25,8 +61,8 @@ void ClipByGlobalNorm::update(UpdateContext& ctx) {
 
 void ClipByGlobalNorm::visit_state(StateVisitor& visitor) { visitor.counter("count", state_.count); }
 
-TransformPtr clip_by_global_norm(Schedule max_norm) {
-  return std::make_unique<ClipByGlobalNorm>(std::move(max_norm));
+TransformPtr clip_by_global_norm(Schedule max_norm, NonfinitePolicy on_nonfinite) {
+  return std::make_unique<ClipByGlobalNorm>(std::move(max_norm), on_nonfinite);
 }
 
 }  // namespace tg::optim

@@ -13,8 +13,6 @@ using detail::require_at_least;
 using detail::require_non_negative;
 using detail::require_positive;
 
-Schedule::Schedule(double value) : Schedule(constant(value)) {}
-
 Schedule::Schedule(Fn fn, std::string description, bool is_constant)
     : fn_(std::move(fn)), description_(std::move(description)), is_constant_(is_constant) {}
 
@@ -33,6 +31,12 @@ double cosine_between(double start, double end, double fraction) {
   return end + (start - end) * 0.5 * (1.0 + std::cos(std::numbers::pi * fraction));
 }
 }  // namespace
+
+// A plain double is constant() except that NaN passes here: every transform
+// taking a Schedule checks initial() and rejects NaN naming itself and the
+// field ("clip_by_global_norm: max_norm must be > 0, got nan").
+Schedule::Schedule(double value)
+    : Schedule([value](std::int64_t) { return value; }, describe("constant", {value}), true) {}
 
 Schedule constant(double value) {
   // A constant may be 0 (no decay) but never NaN; the transform using it

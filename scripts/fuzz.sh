@@ -6,7 +6,7 @@
 # CI runs it for a few seconds per target; for a real campaign give it an
 # hour or more. New inputs that raise coverage are kept in fuzz/corpus/NAME
 # (commit the small interesting ones); a crash leaves crash-* files here and
-# a non-zero exit.
+# a non-zero exit (an UndefinedBehaviorSanitizer report counts as a crash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -21,7 +21,7 @@ for target in build-fuzz/fuzz/fuzz_*; do
   corpus=fuzz/corpus/${name#fuzz_}
   work=$(mktemp -d)  # new inputs go here, so the committed corpus only grows by hand
   echo "== $name for ${seconds}s (seeds: $corpus)"
-  "$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$name-" "$work" "$corpus" 2>&1 |
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$name-" "$work" "$corpus" 2>&1 |
     grep -E "^(#[0-9]+ *DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" || true
   rm -rf "$work"
   ls "$name"-crash-* "$name"-leak-* "$name"-timeout-* >/dev/null 2>&1 && { echo "fuzz: $name found a failing input"; exit 1; }

@@ -17,12 +17,16 @@ std::string shape_str(const Shape& shape) {
 }
 
 std::int64_t shape_numel(const Shape& shape, const char* op) {
-  std::int64_t n = 1;
+  // The product of the extents with 0 counted as 1 must fit as well: it is
+  // the largest contiguous stride, so [0, 2^40, 2^40] is empty yet refused.
+  std::int64_t n = 1, span = 1;
   for (std::int64_t d : shape) {
     if (d < 0) fail(op, ": negative dimension in shape ", shape_str(shape));
-    if (d != 0 && n > std::numeric_limits<std::int64_t>::max() / d)
+    const std::int64_t extent = std::max<std::int64_t>(d, 1);
+    if (span > std::numeric_limits<std::int64_t>::max() / extent)
       fail(op, ": shape ", shape_str(shape), " has too many elements (overflow)");
-    n *= d;
+    span *= extent;
+    n *= d;  // n <= span: no overflow
   }
   return n;
 }

@@ -19,7 +19,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 TEST_CASE("optim: bad learning rates are errors naming the field and value") {
   CHECK_ERROR(scale_by_learning_rate(0.0), "scale_by_learning_rate: lr must be > 0, got 0");
   CHECK_ERROR(scale_by_learning_rate(-0.1), "lr must be > 0, got -0.1");
-  CHECK_ERROR(scale_by_learning_rate(kNaN), "constant: value must not be NaN");
+  CHECK_ERROR(scale_by_learning_rate(kNaN), "scale_by_learning_rate: lr must be > 0, got nan");
   CHECK_ERROR(sgd({.lr = 0.0}), "sgd: lr must be > 0, got 0");
   CHECK_ERROR(adam({.lr = kNaN}), "adam: lr must be > 0, got nan");
   CHECK_ERROR(adamw({.lr = -1.0}), "adamw: lr must be > 0, got -1");

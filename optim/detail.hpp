@@ -18,6 +18,9 @@ namespace tg::optim::detail {
 
 /// Σ x² over a contiguous tensor, accumulated in double.
 double sum_squares(const Tensor& t);
+/// θ += u and Σ u² in one pass over two contiguous tensors of one shape and
+/// dtype (the optimizer's apply step); marks θ modified.
+double add_and_sum_squares(const Tensor& theta, const Tensor& u);
 /// Σ x² over each unit (row along axis 0 for dim ≥ 2, the whole tensor else).
 std::vector<double> unit_sum_squares(const Tensor& t);
 /// Number of elements in one unit (see unit_sum_squares).

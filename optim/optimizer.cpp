@@ -113,7 +113,7 @@ UpdateContext Optimizer::gather_gradients(StepReport& report) const {
     const Var grad = params_[i].var.grad();
     if (!grad.defined()) continue;
     ctx.updates[i] = grad.value().clone();
-    // One pass: the per-parameter norm and its share of the global norm.
+    // The per-parameter norm and its share of the global norm.
     const double squares = detail::sum_squares(ctx.updates[i]);
     report.param_grad_norms[i] = std::sqrt(squares);
     total += squares;
@@ -125,11 +125,7 @@ UpdateContext Optimizer::gather_gradients(StepReport& report) const {
 
 void Optimizer::apply(UpdateContext& ctx, StepReport& report) {
   double total = 0;
-  for (std::size_t i : ctx.active) {
-    Tensor value = params_[i].var.value();
-    add_(value, ctx.updates[i]);
-    total += detail::sum_squares(ctx.updates[i]);
-  }
+  for (std::size_t i : ctx.active) total += detail::add_and_sum_squares(params_[i].var.value(), ctx.updates[i]);
   chain_->after_step(ctx);
   report.update_norm = std::sqrt(total);
   report.step = ++step_count_;

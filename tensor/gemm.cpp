@@ -36,6 +36,8 @@ struct Blocking {
 // Problems below this many multiply-adds run the plain triple loop: packing
 // and threading would cost more than the arithmetic.
 constexpr std::int64_t kNaiveMaxWork = 16 * 16 * 16;
+// C with at most this many rows skips packing (Note [row gemm]).
+constexpr std::int64_t kRowGemmMaxRows = 2;
 // Below this many multiply-adds one thread does all the work (an OpenMP
 // fork/join costs a few microseconds).
 constexpr std::int64_t kParallelMinWork = 128 * 128 * 64;
@@ -182,6 +184,42 @@ void gemm_skinny(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int
   }
 }
 
+// Note [row gemm]
+// With one or two rows of C (a batch-1 step: x [1, 784] @ W^T), every element
+// of B is used once or twice, so packing B (the blocked and skinny paths do)
+// copies more memory than the arithmetic reads. Instead each row of C is
+// built straight from B: a sum of rows of B (axpy) when B is row-major, a dot
+// product per column when it is transposed. One thread; the order of each sum
+// depends only on K. Measured: batch-1 MLP step 0.23 -> 0.1 ms.
+template <class T>
+void gemm_rows(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
+               T beta, T* C, std::int64_t ldc) {
+  for (std::int64_t i = 0; i < M; ++i) {
+    T* __restrict c = C + i * ldc;
+    if (!op.trans_b) {
+      for (std::int64_t j = 0; j < N; ++j) c[j] = beta == T(0) ? T(0) : beta * c[j];
+      for (std::int64_t k = 0; k < K; ++k) {
+        const T a = alpha * op.a(i, k);
+        const T* __restrict b = op.B + k * op.ldb;
+        for (std::int64_t j = 0; j < N; ++j) c[j] += a * b[j];
+      }
+    } else {
+      for (std::int64_t j = 0; j < N; ++j) {
+        const T* __restrict b = op.B + j * op.ldb;
+        T acc = 0;
+        if (op.trans_a) {
+          for (std::int64_t k = 0; k < K; ++k) acc += op.A[k * op.lda + i] * b[k];
+        } else {
+          const T* __restrict a = op.A + i * op.lda;
+#pragma omp simd reduction(+ : acc)
+          for (std::int64_t k = 0; k < K; ++k) acc += a[k] * b[k];
+        }
+        c[j] = beta == T(0) ? alpha * acc : alpha * acc + beta * c[j];
+      }
+    }
+  }
+}
+
 // The ic/jr/ir loops (Note [gemm blocking]) for rows [i0, i0 + mc) against
 // a packed B block of nc columns starting at column j0.
 template <class T>
@@ -272,6 +310,10 @@ void gemm_impl(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::
   const std::int64_t work = M * N * K;
   if (work <= kNaiveMaxWork) {
     gemm_naive(op, M, N, K, alpha, beta, C, ldc);
+    return;
+  }
+  if (M <= kRowGemmMaxRows) {
+    gemm_rows(op, M, N, K, alpha, beta, C, ldc);
     return;
   }
   const int threads = work >= kParallelMinWork ? get_num_threads() : 1;

@@ -8,4 +8,7 @@ source scripts/setup.sh
 tg_install_missing
 tg_configure build
 ninja -C build
-./build/examples/tensor_demo "$@"
+# The flagship: an MLP on Fashion-MNIST with SGD + momentum, decoupled weight
+# decay and global-norm clipping; extra arguments go to the program
+# (--help lists them).
+./build/examples/fashion_mnist "$@"

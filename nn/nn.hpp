@@ -18,6 +18,7 @@
 #include "nn/embedding.hpp"
 #include "nn/flatten.hpp"
 #include "nn/gelu.hpp"
+#include "nn/grad_monitor.hpp"
 #include "nn/gru.hpp"
 #include "nn/gru_cell.hpp"
 #include "nn/init.hpp"

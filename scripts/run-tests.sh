@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # scripts/run-tests.sh — Quick start, command 2 (and what CI runs): install what
 # is missing, build, and run the whole test suite:
-#   1. the native build (-march=native) and `meson test`;
+#   1. the native build (-march=native) and `meson test`,
+#      and the Doxygen API reference (docs/Doxyfile), which must build
+#      without a warning;
 #   2. a portable build (-Dnative=false) and `meson test`, so the generic SIMD
 #      path is tested too;
 #   3. `meson install` into a scratch folder and a program outside the tree
@@ -20,6 +22,9 @@ echo "== native build"
 tg_configure build
 ninja -C build
 meson test -C build --print-errorlogs
+
+echo "== API reference (doxygen; a warning fails the run)"
+ninja -C build docs
 
 echo "== portable build (-Dnative=false)"
 tg_configure build-portable -Dnative=false -Dbench=false

@@ -12,10 +12,12 @@ TG_PACKAGES=(
   libxtensor-dev libxsimd-dev             # xtensor interop, SIMD wrappers
   doctest-dev                             # unit tests
   zlib1g-dev                              # gzip'd datasets (IDX files)
-  python3                                 # meson itself
+  python3                                 # meson itself, and the docs/examples checks
+  dataset-fashion-mnist                   # the flagship example's data (/usr/share/datasets/fashion-mnist)
 )
-# Only the full test run needs these: the libFuzzer targets are built with clang.
-TG_TEST_PACKAGES=(clang-14 libfuzzer-14-dev libomp-14-dev)
+# Only the full test run needs these: the libFuzzer targets are built with
+# clang; doxygen builds the API reference (any warning fails the run).
+TG_TEST_PACKAGES=(clang-14 libfuzzer-14-dev libomp-14-dev doxygen)
 
 # tg_install_missing [EXTRA_PACKAGES...]: installs whichever of TG_PACKAGES
 # and the extra packages are not installed yet.

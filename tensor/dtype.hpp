@@ -43,7 +43,9 @@ template <class T> inline constexpr DType dtype_v = dtype_of<T>::value;
 template <class T> struct type_tag { using type = T; };
 
 /// Calls `fn(type_tag<T>{})` with T the C++ type of `d`.
-/// Use as: dispatch(x.dtype(), "exp", [&](auto tag) { using T = typename decltype(tag)::type; ... });
+/// Use as:
+///
+///     dispatch(x.dtype(), "exp", [&](auto tag) { using T = typename decltype(tag)::type; ... });
 template <class Fn>
 decltype(auto) dispatch(DType d, const char* /*op*/, Fn&& fn) {
   switch (d) {

@@ -14,6 +14,7 @@ TG_PACKAGES=(
   zlib1g-dev                              # gzip'd datasets (IDX files)
   python3                                 # meson itself, and the docs/examples checks
   dataset-fashion-mnist                   # the flagship example's data (/usr/share/datasets/fashion-mnist)
+  gnuplot-nox                             # PNG plots of the examples (--plot) and the gradient monitor
 )
 # Only the full test run needs these: the libFuzzer targets are built with
 # clang; doxygen builds the API reference (any warning fails the run).

@@ -17,8 +17,9 @@ TG_PACKAGES=(
   gnuplot-nox                             # PNG plots of the examples (--plot) and the gradient monitor
 )
 # Only the full test run needs these: the libFuzzer targets are built with
-# clang; doxygen builds the API reference (any warning fails the run).
-TG_TEST_PACKAGES=(clang-14 libfuzzer-14-dev libomp-14-dev doxygen)
+# clang; doxygen builds the API reference (any warning fails the run);
+# NumPy is the independent reader of our checkpoints (tests/reference/read_checkpoint.py).
+TG_TEST_PACKAGES=(clang-14 libfuzzer-14-dev libomp-14-dev doxygen python3-numpy)
 
 # tg_install_missing [EXTRA_PACKAGES...]: installs whichever of TG_PACKAGES
 # and the extra packages are not installed yet.

@@ -54,7 +54,17 @@ Generator& default_generator() {
 
 void manual_seed(std::uint64_t seed) { default_generator() = Generator(seed); }
 
+namespace {
+// Truncating uniform or normal samples to integers would silently give
+// all-zero tensors for rand(): refuse, and point to the integer sampler.
+void require_floating(DType dtype, const char* op) {
+  if (!is_floating(dtype))
+    fail(op, ": dtype must be f32 or f64, got ", dtype_name(dtype), " (for integers use randint)");
+}
+}  // namespace
+
 Tensor uniform(const Shape& shape, double low, double high, Generator& gen, DType dtype) {
+  require_floating(dtype, "uniform");
   if (!(low <= high) || !std::isfinite(low) || !std::isfinite(high))
     fail("uniform: expected finite low <= high, got [", low, ", ", high, ")");
   return fill_random(shape, dtype, gen, 1, "uniform", [&](std::uint64_t k) {
@@ -72,6 +82,7 @@ Tensor rand(const Shape& shape, Generator& gen, DType dtype) {
 Tensor rand(const Shape& shape, DType dtype) { return rand(shape, default_generator(), dtype); }
 
 Tensor normal(const Shape& shape, double mean, double std, Generator& gen, DType dtype) {
+  require_floating(dtype, "normal");
   if (!(std >= 0) || !std::isfinite(mean) || !std::isfinite(std))
     fail("normal: expected finite mean and std >= 0, got mean ", mean, ", std ", std);
   return fill_random(shape, dtype, gen, 2, "normal", [&](std::uint64_t k) {

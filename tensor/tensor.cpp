@@ -105,6 +105,9 @@ Tensor Tensor::empty(const Shape& shape, DType dtype) {
 }
 
 std::int64_t Tensor::size(std::int64_t axis) const {
+  // normalize_axis lets a 0-d tensor take axis 0 (for reductions); a size
+  // needs a real axis.
+  if (dim() == 0) fail("size: a 0-d tensor has no axis ", axis);
   return shape_[normalize_axis(axis, dim(), "size")];
 }
 

@@ -83,6 +83,13 @@ TEST_CASE("random: bad parameters are errors") {
   CHECK_THROWS_AS(tg::normal({2}, 0, -1, g), tg::Error);
   CHECK_THROWS_AS(tg::uniform({2}, 1, 0, g), tg::Error);
   CHECK_THROWS_AS(tg::randint(3, 3, {1}, g), tg::Error);
+  // Truncated to integers, rand() would be all zeros: an integer dtype is refused.
+  CHECK_THROWS_WITH_AS(tg::rand({2}, g, tg::DType::i64),
+                       "uniform: dtype must be f32 or f64, got i64 (for integers use randint)",
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(tg::randn({2}, g, tg::DType::i64), doctest::Contains("normal: dtype must be"),
+                       tg::Error);
+  CHECK(tg::bernoulli({3}, 1.0, g, tg::DType::i64).data<std::int64_t>()[2] == 1);
 }
 
 TEST_CASE("random: the default generator reseeds") {

@@ -93,6 +93,15 @@ TEST_CASE("tensor: reshape errors name the shapes") {
   CHECK_THROWS_AS(tg::zeros({-1, 2}), tg::Error);
 }
 
+TEST_CASE("tensor: size() of an axis that does not exist is an error") {
+  Tensor x = tg::zeros({2, 3});
+  CHECK(x.size(-1) == 3);
+  CHECK_THROWS_WITH_AS(x.size(2), doctest::Contains("size: axis 2 is out of range"), tg::Error);
+  Tensor scalar = tg::full({}, 1.0);
+  CHECK_THROWS_WITH_AS(scalar.size(0), "size: a 0-d tensor has no axis 0", tg::Error);
+  CHECK_THROWS_WITH_AS(scalar.size(-1), "size: a 0-d tensor has no axis -1", tg::Error);
+}
+
 TEST_CASE("tensor: transpose, permute, slice, narrow, select share storage") {
   Tensor x = tg::arange(24).reshape({2, 3, 4});
   Tensor p = x.permute({2, 0, 1});

@@ -28,6 +28,13 @@ namespace tg {
 /// Without retain_graph the saved state of the visited nodes is released and a
 /// second backward through them is an error. With create_graph the gradient
 /// computation is itself recorded (higher-order derivatives).
+/// Leaf hooks see the total gradient of the pass; the result is added to any
+/// existing grad() (call zero_grad() between steps).
+/// @throws tg::Error if seeds and roots differ in number, a root is undefined
+///         or does not require a gradient, a seed is missing (root of more than
+///         one element) or differs in shape/dtype, the graph was already freed,
+///         an input was modified in place after it was recorded, a hook returns
+///         the wrong shape, or (anomaly mode) a gradient is not finite.
 void backward(const std::vector<Var>& roots, const std::vector<Tensor>& seeds = {},
               bool retain_graph = false, bool create_graph = false);
 
@@ -35,7 +42,10 @@ void backward(const std::vector<Var>& roots, const std::vector<Tensor>& seeds = 
 /// d(sum_i <grad_outputs_i, outputs_i>)/d(inputs_j) for each input, without
 /// touching any .grad(). An input that the outputs do not depend on gets
 /// zeros, unless allow_unused is false (then it is an error naming it).
-/// With create_graph the results are differentiable Vars.
+/// With create_graph the results are differentiable Vars (and the graph is
+/// retained). Inputs may be leaves or intermediate Vars.
+/// @throws tg::Error if an input is undefined or does not require a gradient,
+///         an unused input with allow_unused false, or any backward() error.
 std::vector<Var> grad(const std::vector<Var>& outputs, const std::vector<Var>& inputs,
                       const std::vector<Tensor>& grad_outputs = {}, bool create_graph = false,
                       bool retain_graph = false, bool allow_unused = true);
@@ -43,12 +53,15 @@ std::vector<Var> grad(const std::vector<Var>& outputs, const std::vector<Var>& i
 /// Anomaly mode: after each node's backward, check the gradients it produced;
 /// the first NaN/Inf raises an error naming the op, its input shapes, its
 /// sequence number and the output's name. Costs a pass over every gradient.
+/// Process-wide (not per thread), off by default.
 void set_anomaly_mode(bool enabled);
+/// Whether anomaly mode is on.
 bool is_anomaly_mode();
 
-/// Turns anomaly mode on in a scope.
+/// Turns anomaly mode on in a scope (restores the previous mode on exit).
 class AnomalyGuard {
  public:
+  /// Turns anomaly mode on until the guard is destroyed.
   AnomalyGuard() : previous_(is_anomaly_mode()) { set_anomaly_mode(true); }
   ~AnomalyGuard() { set_anomaly_mode(previous_); }
   AnomalyGuard(const AnomalyGuard&) = delete;
@@ -64,7 +77,9 @@ namespace tg {
 
 /// While on, backward stores the L2 norm of the gradient it sends along each
 /// edge in Node::grad_norms (read by to_dot and gradient monitors).
+/// Process-wide, off by default.
 void set_record_grad_norms(bool enabled);
+/// Whether backward records gradient norms (set_record_grad_norms).
 bool is_recording_grad_norms();
 
 }  // namespace tg

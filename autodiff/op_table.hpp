@@ -55,8 +55,9 @@
 
 namespace tg {
 
+/// One value per primitive in TG_PRIMITIVES, in table order, after `leaf`.
 enum class OpId : std::uint16_t {
-  leaf,  // not an op: a variable created by the user
+  leaf,  ///< not an op: a variable created by the user
 #define TG_OP_ENUM(name, arity) name,
   TG_PRIMITIVES(TG_OP_ENUM)
 #undef TG_OP_ENUM

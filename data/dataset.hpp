@@ -18,9 +18,11 @@
 
 namespace tg::data {
 
+/// Inputs and targets held in memory; example i is
+/// inputs.select(example_axis, i) with targets.select(0, i).
 struct Dataset {
-  Tensor inputs;
-  Tensor targets;
+  Tensor inputs;   ///< the examples' features, examples along example_axis
+  Tensor targets;  ///< the examples' labels or values, examples along axis 0
   /// The axis of `inputs` that indexes examples: 0 for [N, ...], 1 for
   /// time-major sequences [T, N, F].
   std::int64_t example_axis = 0;

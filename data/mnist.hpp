@@ -32,8 +32,10 @@
 
 namespace tg::data {
 
+/// Which files load_mnist reads: train-* (60000 examples in MNIST) or t10k-* (10000).
 enum class Split { train, test };
 
+/// Shape, scaling and size of what load_mnist returns.
 struct MnistOptions {
   /// [N, H * W] instead of [N, H, W] (for MLPs).
   bool flatten = false;

@@ -13,9 +13,10 @@
 
 namespace tg::data {
 
+/// One mean and standard deviation over every element (mean_std's result).
 struct Stats {
-  double mean = 0;
-  double std = 0;
+  double mean = 0;  ///< mean of all elements
+  double std = 0;   ///< population standard deviation (divide by n)
 };
 
 /// The mean and the population standard deviation (divide by n, as NumPy's

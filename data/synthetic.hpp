@@ -21,9 +21,10 @@ namespace tg::data {
 
 // --- the addition problem --------------------------------------------------
 
+/// Size of an addition_problem data set.
 struct AdditionOptions {
-  std::int64_t length = 100;  // T, time steps per sequence (>= 2)
-  std::int64_t count = 1000;  // N, sequences (>= 0)
+  std::int64_t length = 100;  ///< T, time steps per sequence (>= 2)
+  std::int64_t count = 1000;  ///< N, sequences (>= 0)
 };
 
 /// The addition problem (Hochreiter & Schmidhuber 1997, "Long short-term
@@ -54,10 +55,11 @@ Dataset addition_problem(const AdditionOptions& options, Generator& gen);
 
 // --- two spirals -----------------------------------------------------------
 
+/// Size and shape of a two_spirals data set.
 struct SpiralsOptions {
-  std::int64_t count = 1000;  // N points in all (>= 0)
-  double noise = 0.0;         // std of Gaussian noise added to each coordinate (>= 0)
-  double turns = 1.5;         // how many times each arm winds around the origin (> 0)
+  std::int64_t count = 1000;  ///< N points in all (>= 0)
+  double noise = 0.0;         ///< std of Gaussian noise added to each coordinate (>= 0)
+  double turns = 1.5;         ///< how many times each arm winds around the origin (> 0)
 };
 
 /// Two interleaved spiral arms (after Lang & Witbrock 1988, "Learning to tell
@@ -76,12 +78,13 @@ Dataset two_spirals(const SpiralsOptions& options, Generator& gen);
 
 // --- teacher–student regression --------------------------------------------
 
+/// The teacher network's sizes and seed, and the label noise (teacher_student).
 struct TeacherOptions {
-  std::int64_t inputs = 10;        // D (>= 1)
-  std::int64_t hidden = 32;        // H (>= 1)
-  std::int64_t outputs = 1;        // K (>= 1)
-  double noise = 0.1;              // std of the label noise (>= 0)
-  std::uint64_t teacher_seed = 0;  // fixes the teacher's weights
+  std::int64_t inputs = 10;        ///< D (>= 1)
+  std::int64_t hidden = 32;        ///< H (>= 1)
+  std::int64_t outputs = 1;        ///< K (>= 1)
+  double noise = 0.1;              ///< std of the label noise (>= 0)
+  std::uint64_t teacher_seed = 0;  ///< fixes the teacher's weights
 };
 
 /// The teacher: a random one-hidden-layer tanh network,
@@ -90,7 +93,7 @@ struct TeacherOptions {
 ///
 /// with weights drawn (W1, b1, W2 in that order) from Generator(teacher_seed),
 /// so it depends on the options only. x [N, D] f32 -> [N, K] f32.
-/// Throws tg::Error for sizes < 1 or an x that is not f32 [N, D].
+/// Throws tg::Error for sizes < 1, noise < 0, or an x that is not f32 [N, D].
 Tensor teacher_forward(const TeacherOptions& options, const Tensor& x);
 
 /// A regression set labelled by the teacher (a student network of the same

@@ -43,29 +43,37 @@ namespace tg::nn {
 
 /// One named term of a loss: a scalar (one-element) Var.
 struct LossTerm {
-  std::string name;
-  Var value;
+  std::string name;  ///< the term's column name in the report; unique among the terms
+  Var value;         ///< the term, one element (any shape of numel 1)
 };
 
 /// The numbers for one parameter (or for all of them, in GradientAttribution::all).
 struct ParameterAttribution {
-  std::string name;
-  double total_norm = 0;            // |sum_t g_t|
-  std::vector<double> term_norms;   // |g_t|, in the order of the terms
-  std::vector<double> shares;       // <g_t, g> / |g|^2, summing to 1 (or all 0 when g = 0)
+  std::string name;                 ///< the parameter's name, or "all"
+  double total_norm = 0;            ///< |sum_t g_t|
+  std::vector<double> term_norms;   ///< |g_t|, in the order of the terms
+  std::vector<double> shares;       ///< `<g_t, g> / |g|^2`, summing to 1 (or all 0 when g = 0)
 };
 
+/// What attribute_gradients returns: for every parameter, and for all of
+/// them together, the norm of each term's gradient and its share of the total.
 struct GradientAttribution {
-  std::vector<std::string> terms;             // term names, in the order given
-  std::vector<ParameterAttribution> parameters;  // in the order given
-  ParameterAttribution all;                   // every parameter as one vector, name "all"
+  std::vector<std::string> terms;             ///< term names, in the order given
+  std::vector<ParameterAttribution> parameters;  ///< in the order given
+  ParameterAttribution all;                   ///< every parameter as one vector, name "all"
   /// A fixed-width table, one row per parameter and a final "all" row.
   std::string to_string() const;
 };
 
 /// Differentiates every term alone with respect to every parameter.
-/// Throws if there are no terms, a term is not a one-element Var, two terms
-/// share a name, or a parameter does not require a gradient (naming it).
+///
+/// For parameter p and term t: g_t = dt/dp, g = sum_t g_t, and
+/// share_t = `<g_t, g> / |g|^2` (0 when g = 0). A term that does not require a
+/// gradient contributes g_t = 0. Each term costs one backward pass with
+/// retain_graph, so the graphs stay usable; nothing is written to any grad().
+/// Throws if there are no terms, a term is undefined or not a one-element
+/// Var, two terms share a name, or a parameter is undefined or does not
+/// require a gradient (naming it).
 GradientAttribution attribute_gradients(const std::vector<LossTerm>& terms,
                                         const ParameterList& params);
 

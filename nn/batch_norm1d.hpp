@@ -11,8 +11,14 @@
 
 namespace tg::nn {
 
+/// Batch normalisation of [N, C] or [N, C, L] inputs (torch.nn.BatchNorm1d).
+///
+/// Statistics over N (and L) for each of the C features; formulas,
+/// parameters, buffers and errors are those of BatchNorm.
 class BatchNorm1d : public BatchNorm {
  public:
+  /// C = num_features. Throws tg::Error if num_features < 1, options.eps is
+  /// not > 0, or options.momentum is set and outside [0, 1].
   explicit BatchNorm1d(std::int64_t num_features, const BatchNormOptions& options = {});
 };
 

@@ -11,8 +11,14 @@
 
 namespace tg::nn {
 
+/// Batch normalisation of [N, C, H, W] inputs (torch.nn.BatchNorm2d).
+///
+/// Statistics over N, H and W for each of the C channels; formulas,
+/// parameters, buffers and errors are those of BatchNorm.
 class BatchNorm2d : public BatchNorm {
  public:
+  /// C = num_features. Throws tg::Error if num_features < 1, options.eps is
+  /// not > 0, or options.momentum is set and outside [0, 1].
   explicit BatchNorm2d(std::int64_t num_features, const BatchNormOptions& options = {});
 };
 

@@ -26,8 +26,8 @@ namespace tg::nn {
 
 /// What a non-strict load did not match (PyTorch's _IncompatibleKeys).
 struct LoadResult {
-  std::vector<std::string> missing;     // in the module, not in the file (left unchanged)
-  std::vector<std::string> unexpected;  // in the file, not in the module (ignored)
+  std::vector<std::string> missing;     ///< in the module, not in the file (left unchanged)
+  std::vector<std::string> unexpected;  ///< in the file, not in the module (ignored)
 };
 
 /// Writes every parameter and buffer of `module` to `path` atomically, with
@@ -41,6 +41,9 @@ void save(const Module& module, const std::string& path,
 /// error listing all such names; without it they are returned. A shape or
 /// dtype mismatch is always an error naming the tensor, the expected and the
 /// found shape/dtype. Throws what load_safetensors throws for a bad file.
+/// Every check happens before any copy, so a load that throws leaves the
+/// module unchanged; values are copied in place into the existing tensors,
+/// without recording on the tape.
 LoadResult load(Module& module, const std::string& path, bool strict = true);
 
 }  // namespace tg::nn

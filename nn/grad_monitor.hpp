@@ -42,6 +42,7 @@
 
 namespace tg::nn {
 
+/// Options of GradMonitor.
 struct GradMonitorOptions {
   /// Stream every recorded row to this file (created or truncated); empty:
   /// keep rows in memory only (to_csv() / write_csv() still work).
@@ -50,15 +51,25 @@ struct GradMonitorOptions {
 
 /// How plot() draws the recorded norms.
 struct GradPlotOptions {
-  std::string title = "gradient norm per parameter";
-  int width = 800;   // pixels
-  int height = 480;
-  bool log_scale = true;        // norms span orders of magnitude
-  bool include_global = true;   // also draw the global norm (dashed)
+  std::string title = "gradient norm per parameter";  ///< the plot's title
+  int width = 800;   ///< pixels
+  int height = 480;  ///< pixels
+  bool log_scale = true;        ///< norms span orders of magnitude
+  bool include_global = true;   ///< also draw the global norm (dashed)
 };
 
+/// Per-parameter gradient norms over a training run, kept in memory and
+/// optionally streamed to CSV (see the top of nn/grad_monitor.hpp).
+///
+/// Each record() stores one row: the L2 norm of every parameter's grad()
+/// (0 for a parameter without a gradient; nan or inf if the gradient holds
+/// them), then the global norm sqrt(sum_p |g_p|^2).
 class GradMonitor {
  public:
+  /// Watches `params` (columns in their order). With options.csv_path, creates
+  /// or truncates that file and writes the header. Throws tg::Error for a
+  /// parameter that is undefined or does not require a gradient, two
+  /// parameters of the same name, or a CSV file that cannot be opened.
   explicit GradMonitor(ParameterList params, GradMonitorOptions options = {});
   ~GradMonitor();
   GradMonitor(const GradMonitor&) = delete;
@@ -66,6 +77,8 @@ class GradMonitor {
 
   /// Reads the current gradients and appends one row (per-parameter norms,
   /// then the global norm); returns that row.
+  /// With a CSV file, also writes and flushes the row; throws tg::Error if
+  /// that write fails.
   const std::vector<double>& record(std::int64_t step);
 
   /// Parameter names, in column order.

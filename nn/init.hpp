@@ -34,6 +34,8 @@
 #include "tensor/random.hpp"
 #include "tensor/tensor.hpp"
 
+/// Initial values for parameters (torch.nn.init): each function fills a
+/// floating tensor in place and returns it.
 namespace tg::nn::init {
 
 /// The nonlinearity that follows a layer, for calculate_gain.
@@ -45,20 +47,30 @@ enum class Nonlinearity { linear, sigmoid, tanh, relu, leaky_relu };
 ///   leaky_relu with negative slope a: sqrt(2 / (1 + a^2))
 double calculate_gain(Nonlinearity nonlinearity, double negative_slope = 0.01);
 
-/// (fan_in, fan_out) of a tensor with at least 2 dimensions (see above).
+/// (fan_in, fan_out) of a tensor with at least 2 dimensions: for
+/// [out, in, k1, k2, ...], fan_in = in k1 k2 ... and fan_out = out k1 k2 ...
+/// Throws tg::Error if t is undefined or has fewer than 2 dimensions.
 std::pair<std::int64_t, std::int64_t> calculate_fan_in_and_fan_out(const Tensor& t);
 
 /// Which fan Kaiming initialization preserves the variance of: fan_in keeps
 /// the forward activations' scale, fan_out the backward gradients'.
 enum class FanMode { fan_in, fan_out };
 
+/// Options of kaiming_uniform_ and kaiming_normal_.
+///
+/// The defaults give gain sqrt(2) on fan_in, the setting of He et al. for relu.
 struct KaimingOptions {
-  double a = 0;  // negative slope of the leaky_relu that follows (0: plain relu)
-  FanMode mode = FanMode::fan_in;
-  Nonlinearity nonlinearity = Nonlinearity::leaky_relu;
+  double a = 0;  ///< negative slope of the leaky_relu that follows (0: plain relu)
+  FanMode mode = FanMode::fan_in;                        ///< the fan to divide by (default fan_in)
+  Nonlinearity nonlinearity = Nonlinearity::leaky_relu;  ///< for calculate_gain(nonlinearity, a)
 };
 
 /// U(-bound, bound) with bound = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).
+///
+/// This and the other fan-based initializers (kaiming_normal_,
+/// xavier_uniform_, xavier_normal_) fill `t` in place and return it; they
+/// throw tg::Error if t is undefined or not floating, or has elements and
+/// fewer than 2 dimensions. An empty tensor is left as it is.
 Tensor kaiming_uniform_(Tensor t, Generator& gen, const KaimingOptions& options = {});
 /// N(0, std^2) with std = gain / sqrt(fan).
 Tensor kaiming_normal_(Tensor t, Generator& gen, const KaimingOptions& options = {});
@@ -77,8 +89,11 @@ Tensor orthogonal_(Tensor t, Generator& gen, double gain = 1.0);
 Tensor uniform_(Tensor t, Generator& gen, double low = 0.0, double high = 1.0);
 /// N(mean, std^2); needs std >= 0.
 Tensor normal_(Tensor t, Generator& gen, double mean = 0.0, double std = 1.0);
+/// Every element set to `value`.
 Tensor constant_(Tensor t, double value);
+/// Every element set to 0.
 Tensor zeros_(Tensor t);
+/// Every element set to 1.
 Tensor ones_(Tensor t);
 
 /// The generator a layer draws its initial values from, given the

@@ -20,18 +20,21 @@
 
 namespace tg::nn {
 
+/// One JSON value: which kind it is, and the member for that kind.
 struct JsonValue {
+  /// The kinds of value this reader accepts.
   enum class Kind { object, array, string, integer };
-  Kind kind = Kind::object;
-  std::string string;              // Kind::string
-  std::int64_t integer = 0;        // Kind::integer
-  std::vector<JsonValue> items;    // array elements, or object values
-  std::vector<std::string> keys;   // object keys, keys[i] names items[i], in file order
+  Kind kind = Kind::object;        ///< which of the members below holds the value
+  std::string string;              ///< Kind::string
+  std::int64_t integer = 0;        ///< Kind::integer
+  std::vector<JsonValue> items;    ///< array elements, or object values
+  std::vector<std::string> keys;   ///< object keys, keys[i] names items[i], in file order
 
   /// The value of `key` in an object, or nullptr (also for non-objects).
   const JsonValue* find(std::string_view key) const;
 };
 
+/// "an object", "an array", "a string" or "an integer", for error messages.
 const char* json_kind_name(JsonValue::Kind kind);
 
 /// Parses `text` as one JSON value. Errors read

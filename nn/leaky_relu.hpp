@@ -11,12 +11,20 @@
 
 namespace tg::nn {
 
+/// Leaky ReLU elementwise (torch.nn.LeakyReLU); no parameters.
+///
+/// y = x for x > 0, negative_slope * x otherwise (so the derivative at 0 is
+/// negative_slope). Any shape, output of the same shape. Wraps tg::leaky_relu.
 class LeakyReLU : public UnaryModule {
  public:
+  /// Throws tg::Error if negative_slope is not finite.
   explicit LeakyReLU(double negative_slope = 0.01);
 
+  /// x where x > 0, negative_slope * x elsewhere; same shape as x. Throws if
+  /// x is undefined.
   Var forward(const Var& x) override;
 
+  /// The slope for x <= 0.
   double negative_slope() const { return negative_slope_; }
 
  private:

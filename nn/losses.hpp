@@ -30,14 +30,20 @@
 
 namespace tg::nn {
 
+/// How a loss combines the per-element (or per-sample) losses, as PyTorch's
+/// `reduction`: `none` returns them all, `mean` averages them (for the class
+/// losses: a weighted average over the samples that are not ignored), `sum`
+/// adds them.
 enum class Reduction { none, mean, sum };
 
+/// "none", "mean" or "sum".
 const char* reduction_name(Reduction reduction);
 
 // ------------------------------------------------------------ class losses
 
+/// Options of nll_loss.
 struct NllLossOptions {
-  Reduction reduction = Reduction::mean;
+  Reduction reduction = Reduction::mean;  ///< none, mean (default) or sum
   /// Samples whose label equals this value contribute nothing, neither to the
   /// loss nor to the mean's denominator (PyTorch's default is -100; here
   /// nothing is ignored unless you ask). The value may lie outside [0, C).
@@ -55,15 +61,20 @@ struct NllLossOptions {
 /// with labels [N, d1, ...] (per-pixel classification); `none` returns
 /// labels' shape. labels are i64. As in PyTorch, a mean over zero samples
 /// (all ignored) is 0/0 = NaN.
+/// Throws tg::Error if log_probs has fewer than 2 axes, labels are not i64,
+/// labels' shape is not log_probs' shape without axis 1, a label that is
+/// not ignored lies outside [0, C) (naming its value and position), or
+/// options.weight is defined and not a floating [C] tensor.
 /// Reference: torch.nn.functional.nll_loss.
 Var nll_loss(const Var& log_probs, const Tensor& labels, const NllLossOptions& options = {});
 
+/// Options of cross_entropy.
 struct CrossEntropyOptions {
-  Reduction reduction = Reduction::mean;
+  Reduction reduction = Reduction::mean;  ///< none, mean (default) or sum
   /// eps in [0, 1]: the target becomes (1 - eps) one_hot(y) + eps / C.
   double label_smoothing = 0.0;
-  std::optional<std::int64_t> ignore_index{};  // as in NllLossOptions
-  Tensor weight{};                            // [C] or undefined
+  std::optional<std::int64_t> ignore_index{};  ///< as in NllLossOptions
+  Tensor weight{};                            ///< [C] or undefined
 };
 
 /// Cross-entropy between the softmax of `logits` and the labels:
@@ -78,6 +89,7 @@ struct CrossEntropyOptions {
 /// label-smoothing formula, Szegedy et al. 2016, "Rethinking the Inception
 /// architecture", section 7). Shapes as nll_loss: logits [N, C] or
 /// [N, C, d1, ...], labels i64 [N] or [N, d1, ...].
+/// Throws what nll_loss throws, and tg::Error if label_smoothing is not in [0, 1].
 /// Reference: torch.nn.functional.cross_entropy.
 Var cross_entropy(const Var& logits, const Tensor& labels, const CrossEntropyOptions& options = {});
 
@@ -87,9 +99,11 @@ Var cross_entropy(const Var& logits, const Tensor& labels, const CrossEntropyOpt
 // target may be a constant or a Var that requires a gradient.
 
 /// (input - target)^2, reduced.  Reference: torch.nn.functional.mse_loss.
+/// Throws tg::Error if input and target shapes differ.
 Var mse_loss(const Var& input, const Var& target, Reduction reduction = Reduction::mean);
 
 /// |input - target|, reduced; gradient 0 where they are equal.
+/// Throws tg::Error if input and target shapes differ.
 /// Reference: torch.nn.functional.l1_loss.
 Var l1_loss(const Var& input, const Var& target, Reduction reduction = Reduction::mean);
 
@@ -97,20 +111,23 @@ Var l1_loss(const Var& input, const Var& target, Reduction reduction = Reduction
 ///   0.5 d^2                 if |d| < delta
 ///   delta (|d| - 0.5 delta) otherwise
 /// quadratic near 0, linear (gradient +-delta) in the tails (Huber 1964).
+/// Throws tg::Error if input and target shapes differ or delta is not > 0.
 /// Reference: torch.nn.functional.huber_loss.
 Var huber_loss(const Var& input, const Var& target, double delta = 1.0,
                Reduction reduction = Reduction::mean);
 
 /// huber_loss(delta = beta) / beta: 0.5 d^2 / beta if |d| < beta, else
 /// |d| - 0.5 beta; beta = 0 is l1_loss. beta >= 0.
+/// Throws tg::Error if input and target shapes differ or beta is not >= 0.
 /// Reference: torch.nn.functional.smooth_l1_loss.
 Var smooth_l1_loss(const Var& input, const Var& target, double beta = 1.0,
                    Reduction reduction = Reduction::mean);
 
 // ------------------------------------------------------------ binary losses
 
+/// Options of binary_cross_entropy_with_logits.
 struct BCEWithLogitsOptions {
-  Reduction reduction = Reduction::mean;
+  Reduction reduction = Reduction::mean;  ///< none, mean (default) or sum
   /// Weight p of the positive term, broadcast against the logits (usually
   /// [C] for C independent labels); undefined for 1. p > 1 raises recall.
   Tensor pos_weight{};
@@ -127,6 +144,9 @@ struct BCEWithLogitsOptions {
 /// max(x, 0) - x y + log(1 + e^-|x|). Finite for any x.
 /// Shapes: logits and targets identical. Reference:
 /// torch.nn.functional.binary_cross_entropy_with_logits.
+/// The targets' range is not checked. Throws tg::Error if logits and targets
+/// shapes differ, or pos_weight or weight does not broadcast to the logits'
+/// shape (or would enlarge it).
 Var binary_cross_entropy_with_logits(const Var& logits, const Var& targets,
                                      const BCEWithLogitsOptions& options = {});
 

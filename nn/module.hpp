@@ -26,6 +26,18 @@
 
 namespace tg::nn {
 
+/// The base class of every layer and model (torch.nn.Module).
+///
+/// A Module owns parameters (trainable leaf Vars), buffers (saved, not
+/// trained) and submodules, each registered under a name in the constructor
+/// of the derived class. named_parameters(), named_buffers() and
+/// named_modules() list them with dotted paths ("fc1.weight"): a module's
+/// own entries in registration order, then each submodule's, depth first.
+/// Checkpoints, optimizers, decay masks and gradient monitors all use those
+/// names. A Module is not copyable.
+/// Registration throws tg::Error for an empty name, a name containing '.',
+/// a name already used by a parameter, buffer or submodule of this module,
+/// or a null submodule.
 class Module {
  public:
   virtual ~Module() = default;
@@ -44,7 +56,9 @@ class Module {
   /// Training mode (dropout active, batch norm uses batch statistics) or
   /// evaluation mode; applies to every submodule.
   void train(bool on = true);
+  /// Evaluation mode, the same as train(false).
   void eval() { train(false); }
+  /// True in training mode (the default for a new module), false after eval().
   bool is_training() const { return training_; }
 
   /// Forgets every parameter's gradient.

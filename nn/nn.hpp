@@ -43,3 +43,9 @@
 #include "nn/softplus.hpp"
 #include "nn/tanh.hpp"
 #include "nn/unary_module.hpp"
+
+/// @namespace tg::nn
+/// Models and everything around them (PyTorch's torch.nn): Module and its
+/// layers, activations, normalisations, recurrent layers, losses,
+/// regularizers, gradient attribution and monitoring, and checkpoints.
+/// `#include "nn/nn.hpp"` brings in all of it.

@@ -46,18 +46,21 @@ namespace tg::nn {
 enum class RNNNonlinearity { tanh, relu };
 
 /// The parameters of one recurrent layer (biases undefined when bias = false).
+///
+/// G is the number of gate blocks (1 for RNN, 4 for LSTM, 3 for GRU), H the
+/// hidden size, I the input size of the layer.
 struct RecurrentWeights {
-  Var weight_ih;  // [G*H, I]
-  Var weight_hh;  // [G*H, H]
-  Var bias_ih;    // [G*H]
-  Var bias_hh;    // [G*H]
+  Var weight_ih;  ///< [G*H, I], input-to-hidden weights of the G gate blocks stacked along the rows
+  Var weight_hh;  ///< [G*H, H], hidden-to-hidden weights, stacked the same way
+  Var bias_ih;    ///< [G*H], input-side bias; undefined without bias
+  Var bias_hh;    ///< [G*H], hidden-side bias; undefined without bias
 };
 
 /// An LSTM's state: hidden h and cell c, both [N, H] (or [L, N, H] for a
 /// stack of L layers). Undefined members mean zeros.
 struct LSTMState {
-  Var h;
-  Var c;
+  Var h;  ///< hidden state (the output), [N, H] or [L, N, H]; undefined: zeros
+  Var c;  ///< cell state, [N, H] or [L, N, H]; undefined: zeros
 };
 
 // ------------------------------------------------------- one step, as functions
@@ -65,12 +68,18 @@ struct LSTMState {
 // the cells' forward passes; the layers call them once per step and layer.
 
 /// h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), act = tanh or relu.
+///
+/// x [N, I], h [N, H] (defined: this function substitutes no zeros and
+/// checks no shapes; RNNCell does) -> h' [N, H]. Undefined biases are skipped.
 Var rnn_cell(const Var& x, const Var& h, const RecurrentWeights& w, RNNNonlinearity act);
 
 /// [i, f, g, o] = split(x W_ih^T + b_ih + h W_hh^T + b_hh) into 4 blocks of H
 /// i, f, o = sigmoid(...)   g = tanh(...)
 /// c' = f * c + i * g       h' = o * tanh(c')
 /// (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al. 2000.)
+///
+/// x [N, I], state.h and state.c [N, H] (both defined: this function
+/// substitutes no zeros and checks no shapes; LSTMCell does) -> {h', c'}.
 LSTMState lstm_cell(const Var& x, const LSTMState& state, const RecurrentWeights& w);
 
 /// r = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr)
@@ -78,15 +87,24 @@ LSTMState lstm_cell(const Var& x, const LSTMState& state, const RecurrentWeights
 /// n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn))
 /// h' = (1 - z) * n + z * h
 /// (Cho et al. 2014, in PyTorch's form: r multiplies h W_hn^T + b_hn.)
+///
+/// x [N, I], h [N, H] (defined: this function substitutes no zeros and
+/// checks no shapes; GRUCell does) -> h' [N, H].
 Var gru_cell(const Var& x, const Var& h, const RecurrentWeights& w);
 
 // ------------------------------------------------------- the shared base class
 
 /// Registers recurrent weights and checks inputs; RNNCell, RNN, LSTMCell,
 /// LSTM, GRUCell and GRU derive from it.
+///
+/// Every derived layer throws tg::Error when built with input_size or
+/// hidden_size < 1, num_layers < 1 (the sequence layers), or a dtype other
+/// than f32 or f64.
 class RecurrentModule : public Module {
  public:
+  /// I, the number of features of each input step.
   std::int64_t input_size() const { return input_size_; }
+  /// H, the size of the hidden state (and of each output step).
   std::int64_t hidden_size() const { return hidden_size_; }
   /// "RNN", "LSTMCell", ...: the name errors start with.
   const char* layer_name() const { return name_; }

@@ -45,15 +45,24 @@ namespace tg::nn {
 
 /// The tensors a regularizer applies to, with names for error messages.
 /// Converts implicitly from a ParameterList or from Vars.
+///
+/// A regularizer of a selection throws tg::Error, naming the tensor, if a
+/// tensor of the selection is undefined or not floating, or if the tensors
+/// do not all have the same dtype; an empty selection gives a 0-d zero (f32).
 class Selection {
  public:
+  /// The parameters' Vars, named by their dotted names.
   Selection(const ParameterList& params);             // NOLINT: implicit on purpose
+  /// Plain Vars, named "tensor 0", "tensor 1", ...
   Selection(const std::vector<Var>& vars);            // NOLINT
+  /// Plain Vars ({w1, w2}), named "tensor 0", "tensor 1", ...
   Selection(std::initializer_list<Var> vars);         // NOLINT
 
+  /// The selected tensors, in order.
   const std::vector<Var>& vars() const { return vars_; }
   /// "fc1.weight" for a named parameter, "tensor 2" for a plain Var.
   const std::string& name(std::size_t i) const { return names_[i]; }
+  /// The number of selected tensors.
   std::size_t size() const { return vars_.size(); }
 
  private:
@@ -76,7 +85,7 @@ ParameterList by_name(const Module& module, const std::function<bool(const std::
 /// The gradient is lambda * sign(w): exactly 0 at w = 0 (the minimum-norm
 /// subgradient), so plain gradient descent oscillates around 0 rather than
 /// reaching it; use a proximal L1 step in the optimizer for exact zeros.
-/// Throws if lambda < 0.
+/// Throws if lambda < 0 or is not finite.
 Var l1(const Selection& params, double lambda);
 
 /// (lambda / 2) * sum_i w_i^2 (ridge, Tikhonov).
@@ -84,11 +93,11 @@ Var l1(const Selection& params, double lambda);
 /// an L2 node of strength lambda equals coupled L2 decay of strength lambda
 /// (g + lambda w) and torch.optim.SGD(weight_decay=lambda) — one number means
 /// the same thing everywhere. Keras' L2(l) has no 1/2: Keras l = lambda / 2.
-/// Throws if lambda < 0.
+/// Throws if lambda < 0 or is not finite.
 Var l2(const Selection& params, double lambda);
 
 /// l1(params, l1_lambda) + l2(params, l2_lambda) (Zou & Hastie 2005, with
-/// the 1/2 convention of l2).
+/// the 1/2 convention of l2). Throws if either lambda < 0 or is not finite.
 Var elastic_net(const Selection& params, double l1_lambda, double l2_lambda);
 
 /// Group lasso (Yuan & Lin 2006): lambda * sum_g c_g ||w_g||_2, where the
@@ -99,7 +108,7 @@ Var elastic_net(const Selection& params, double l1_lambda, double l2_lambda);
 /// scale_by_group_size (the original paper's weighting, so that large groups
 /// are not favoured), else 1. A row that is exactly 0 has gradient 0, never
 /// NaN (Note [norm at zero] in autodiff/composite.cpp), so rows can stay
-/// pruned. Throws if lambda < 0.
+/// pruned. Throws if lambda < 0 or is not finite.
 Var group_lasso(const Selection& params, double lambda, bool scale_by_group_size = false);
 
 /// Soft orthogonality: lambda * sum_W ||G(W) - I||_F^2 for every tensor of
@@ -110,7 +119,7 @@ Var group_lasso(const Selection& params, double lambda, bool scale_by_group_size
 /// is the side whose vectors *can* be orthonormal, so the penalty can reach 0
 /// (for a wide W, W^T W has rank r < c and could never equal I). For a square
 /// W the two sides agree. Throws for tensors with fewer than 2 dimensions
-/// (select them out with weights_only) and if lambda < 0.
+/// (select them out with weights_only) and if lambda < 0 or is not finite.
 Var orthogonal(const Selection& params, double lambda);
 
 // -------------------------------------------- activations and inputs
@@ -118,7 +127,8 @@ Var orthogonal(const Selection& params, double lambda);
 /// Activity regularization: lambda * (1/N) sum |a|^p for p = 1 or 2, where N
 /// = activations.size(0) is the batch size (1 for a 0-d Var), so the
 /// penalty does not grow with the batch; as Keras' ActivityRegularization
-/// (also without a 1/2 for p = 2). Throws for any other p and if lambda < 0.
+/// (also without a 1/2 for p = 2). Throws for any other p, for undefined
+/// activations, and if lambda < 0 or is not finite.
 Var activity(const Var& activations, double lambda, int p = 1);
 
 /// Gradient penalty: lambda * mean_i (||df/dx_i||_2 - target_norm)^2, where
@@ -131,7 +141,8 @@ Var activity(const Var& activations, double lambda, int p = 1);
 /// f must treat samples independently (no batch statistics). If x requires
 /// a gradient it is used as is (the penalty's gradient also flows into x);
 /// otherwise a leaf copy is differentiated. Works inside NoGradGuard (the
-/// inner derivative always records). Throws if lambda < 0.
+/// inner derivative always records). Throws if lambda < 0 or is not finite,
+/// target_norm < 0, x is undefined, or f returns an undefined Var.
 Var gradient_penalty(const std::function<Var(const Var&)>& f, const Var& x, double lambda,
                      double target_norm = 0);
 

@@ -11,8 +11,13 @@
 
 namespace tg::nn {
 
+/// relu(x) = max(x, 0) elementwise (torch.nn.ReLU); no parameters.
+///
+/// Any shape, output of the same shape; the derivative at 0 is taken to be 0.
+/// Wraps tg::relu.
 class ReLU : public UnaryModule {
  public:
+  /// max(x, 0), same shape as x. Throws if x is undefined.
   Var forward(const Var& x) override;
 };
 

@@ -26,18 +26,27 @@
 
 namespace tg::nn {
 
+/// Tensors with their names, in order.
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
 /// Writes `tensors` (names unique) and string `metadata` to `path` atomically.
+/// Throws tg::Error, naming the file, for an empty name or the name
+/// "__metadata__", two tensors of the same name, an undefined tensor, or an
+/// I/O failure (one before the rename leaves the target untouched).
 void save_safetensors(const std::string& path, const NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 
+/// The contents of a safetensors file.
 struct SafetensorsFile {
-  NamedTensors tensors;  // in file order (by data offset)
-  std::map<std::string, std::string> metadata;
+  NamedTensors tensors;  ///< in file order (by data offset)
+  std::map<std::string, std::string> metadata;  ///< the "__metadata__" strings (empty if none)
 };
 
-/// Reads and validates a whole file.
+/// Reads and validates a whole file. Throws tg::Error, naming the file (and
+/// the tensor, where there is one), for a file that cannot be read or is not
+/// valid safetensors: a truncated file, a bad header length or JSON header,
+/// an unknown or unsupported dtype, offsets that do not match the shapes,
+/// or data that the tensors do not cover exactly.
 SafetensorsFile load_safetensors(const std::string& path);
 /// The same from bytes in memory; `name` is used in error messages (fuzzing).
 SafetensorsFile parse_safetensors(const std::string& bytes, const std::string& name = "<memory>");

@@ -34,8 +34,17 @@ concept VarModule = std::derived_from<M, Module> && requires(M& m, const Var& x)
   { m.forward(x) } -> std::convertible_to<Var>;
 };
 
+/// Modules applied one after another (torch.nn.Sequential).
+///
+/// Children are named by position, "0", "1", ..., as in PyTorch, so names
+/// and checkpoints match a torch.nn.Sequential of the same layers. Any
+/// VarModule can be added (every UnaryModule, a Sequential, or a model of
+/// your own) and keeps its type: push_back returns the shared_ptr it was
+/// given. An empty Sequential is the identity. Adding a null module throws
+/// tg::Error.
 class Sequential : public UnaryModule {
  public:
+  /// An empty Sequential (the identity).
   Sequential() = default;
   /// nn.Sequential(a, b, c): the modules in order.
   template <VarModule... Ms>
@@ -62,8 +71,9 @@ class Sequential : public UnaryModule {
   /// x through every module in order.
   Var forward(const Var& x) override;
 
+  /// The number of modules.
   std::size_t size() const { return modules_.size(); }
-  /// The module at position i.
+  /// The module at position i; throws tg::Error if i >= size().
   const std::shared_ptr<Module>& at(std::size_t i) const;
 
  private:

@@ -10,8 +10,12 @@
 
 namespace tg::nn {
 
+/// sigmoid(x) = 1 / (1 + e^-x) elementwise (torch.nn.Sigmoid); no parameters.
+///
+/// Any shape, output of the same shape. Wraps tg::sigmoid.
 class Sigmoid : public UnaryModule {
  public:
+  /// 1 / (1 + e^-x), same shape as x. Throws if x is undefined.
   Var forward(const Var& x) override;
 };
 

@@ -13,12 +13,20 @@
 
 namespace tg::nn {
 
+/// Softplus, a smooth ReLU, elementwise (torch.nn.Softplus); no parameters.
+///
+/// y = log(1 + e^(beta x)) / beta, computed stably for any x with tg::softplus
+/// (no overflow for large beta x, so PyTorch's `threshold` is not needed).
+/// Any shape, output of the same shape.
 class Softplus : public UnaryModule {
  public:
+  /// Throws tg::Error if beta <= 0 or beta is not finite.
   explicit Softplus(double beta = 1.0);
 
+  /// log(1 + e^(beta x)) / beta, same shape as x. Throws if x is undefined.
   Var forward(const Var& x) override;
 
+  /// The sharpness: larger beta is closer to relu.
   double beta() const { return beta_; }
 
  private:

@@ -10,8 +10,12 @@
 
 namespace tg::nn {
 
+/// tanh(x) elementwise (torch.nn.Tanh); no parameters.
+///
+/// Any shape, output of the same shape. Wraps tg::tanh.
 class Tanh : public UnaryModule {
  public:
+  /// tanh(x), same shape as x. Throws if x is undefined.
   Var forward(const Var& x) override;
 };
 

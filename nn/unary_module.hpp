@@ -17,9 +17,17 @@
 
 namespace tg::nn {
 
+/// A Module that maps one Var to one Var: the interface Sequential chains.
+///
+/// Linear, Conv2d, the activations, the normalisations, Dropout, the pools
+/// and Flatten derive from it; modules with other signatures (Embedding takes
+/// a Tensor of indices, the recurrent layers return states) derive from
+/// Module directly.
 class UnaryModule : public Module {
  public:
+  /// Applies the module to `x`; each layer documents its shapes and errors.
   virtual Var forward(const Var& x) = 0;
+  /// The same as forward(x).
   Var operator()(const Var& x) { return forward(x); }
 };
 

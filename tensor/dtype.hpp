@@ -18,6 +18,7 @@ namespace tg {
 /// reductions; i64 holds labels and indices.
 enum class DType : std::uint8_t { f32, f64, i64 };
 
+/// "f32", "f64" or "i64" (for messages and printing).
 inline const char* dtype_name(DType d) {
   switch (d) {
     case DType::f32: return "f32";
@@ -27,20 +28,27 @@ inline const char* dtype_name(DType d) {
   return "?";
 }
 
+/// Bytes per element: 4 for f32, 8 for f64 and i64.
 inline std::size_t dtype_size(DType d) {
   return d == DType::f32 ? 4 : 8;
 }
 
+/// True for f32 and f64.
 inline bool is_floating(DType d) { return d != DType::i64; }
 
+/// The DType of a C++ element type (defined for float, double, std::int64_t only).
 template <class T> struct dtype_of;
-template <> struct dtype_of<float> { static constexpr DType value = DType::f32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::f64; };
-template <> struct dtype_of<std::int64_t> { static constexpr DType value = DType::i64; };
+/// float is f32.
+template <> struct dtype_of<float> { static constexpr DType value = DType::f32; /**< f32 */ };
+/// double is f64.
+template <> struct dtype_of<double> { static constexpr DType value = DType::f64; /**< f64 */ };
+/// std::int64_t is i64.
+template <> struct dtype_of<std::int64_t> { static constexpr DType value = DType::i64; /**< i64 */ };
+/// `dtype_of<T>::value`: `dtype_v<float> == DType::f32`.
 template <class T> inline constexpr DType dtype_v = dtype_of<T>::value;
 
 /// A value that carries a type: `dispatch` hands one of these to its functor.
-template <class T> struct type_tag { using type = T; };
+template <class T> struct type_tag { using type = T; /**< the carried type */ };
 
 /// Calls `fn(type_tag<T>{})` with T the C++ type of `d`.
 /// Use as:

@@ -17,9 +17,12 @@
 // summation order fixed by the shape, so results are bitwise identical for
 // any thread count.
 //
-// Three paths, chosen by shape alone:
+// Four paths, chosen by shape alone:
 //   - tiny problems (M*N*K <= 4096): the plain triple loop;
-//   - skinny (N <= NR): op(B) packed once, A read in place (no A packing);
+//   - one or two rows of C (M <= 2): no packing, rows of C built straight
+//     from B (Note [row gemm] in gemm.cpp);
+//   - skinny (N <= NR, and op(B) packed in at most 1 MiB): op(B) packed once,
+//     A read in place (no A packing);
 //   - everything else: the blocked algorithm above.
 // Problems under about 10^6 multiply-adds run on one thread.
 //
@@ -32,9 +35,16 @@
 
 namespace tg {
 
+/// C = alpha * op(A) @ op(B) + beta * C in f32 (contract at the top of this file):
+/// op(A) is M x K, op(B) is K x N, C is M x N, all row-major with leading
+/// dimensions lda/ldb/ldc. M or N <= 0 does nothing; K <= 0 or alpha == 0
+/// only scales C by beta (A and B are not read); beta == 0 never reads C.
+/// No argument checks and no tg::Error: the caller guarantees the sizes
+/// (std::bad_alloc if a packing buffer cannot be allocated).
 void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
           float alpha, const float* A, std::int64_t lda, const float* B, std::int64_t ldb,
           float beta, float* C, std::int64_t ldc);
+/// The same GEMM in f64.
 void gemm(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::int64_t K,
           double alpha, const double* A, std::int64_t lda, const double* B, std::int64_t ldb,
           double beta, double* C, std::int64_t ldc);

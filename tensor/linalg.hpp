@@ -16,6 +16,12 @@
 
 namespace tg {
 
+/// Matrix product out = a @ b, out[..., i, j] = sum_k a[..., i, k] * b[..., k, j],
+/// with NumPy's rules (top of this file): batch axes broadcast, a 1-d operand
+/// is a vector whose axis is dropped from the result. Result: a new tensor of
+/// the operands' dtype. Runs tg::gemm per matrix.
+/// @throws tg::Error on a 0-d or undefined operand, a non-floating or mixed
+///         dtype, differing inner dimensions, or batch axes that do not broadcast.
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 }  // namespace tg

@@ -11,7 +11,10 @@
 namespace tg {
 
 /// Threads used by kernels from now on (n >= 1).
+/// @throws tg::Error if n < 1.
 void set_num_threads(int n);
+/// Threads kernels may use: the last set_num_threads(), or OpenMP's
+/// omp_get_max_threads() at first use.
 int get_num_threads();
 
 /// Calls fn(begin, end) over [0, n) in chunks of at least `grain` elements,

@@ -19,7 +19,9 @@
 
 namespace tg {
 
+/// The repr described above; `tensor(undefined)` for an undefined tensor.
 std::string to_string(const Tensor& x);
+/// Writes to_string(x) to `os`.
 std::ostream& operator<<(std::ostream& os, const Tensor& x);
 
 }  // namespace tg

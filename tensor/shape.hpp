@@ -10,8 +10,11 @@
 
 namespace tg {
 
+/// Extents, outermost axis first; empty for a 0-d (scalar) tensor.
 using Shape = std::vector<std::int64_t>;
+/// Per-axis steps in elements (not bytes); 0 on a broadcast axis.
 using Strides = std::vector<std::int64_t>;
+/// A list of axis indices; negative values count from the end.
 using Axes = std::vector<std::int64_t>;
 
 /// "[2, 3]" — used in every error message.
@@ -28,8 +31,8 @@ Strides contiguous_strides(const Shape& shape);
 /// `op: axis 3 is out of range for a 2-d tensor (valid: -2..1)`.
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t ndim, const char* op);
 
-/// Normalises, sorts and de-duplicates a list of axes (a repeated axis is an error).
-/// An empty list means "all axes".
+/// Normalises and sorts a list of axes. An empty list means "all axes".
+/// @throws tg::Error (naming `op`) if an axis is out of range or repeated.
 Axes normalize_axes(const Axes& axes, std::int64_t ndim, const char* op);
 
 /// NumPy broadcasting: align trailing dimensions; each pair must be equal or

@@ -11,6 +11,7 @@
 
 namespace tg {
 
+/// Alignment in bytes of every buffer Storage allocates (one cache line, one AVX-512 register).
 inline constexpr std::size_t kStorageAlignment = 64;
 
 // --- the caching allocator ----------------------------------------------------
@@ -22,36 +23,49 @@ inline constexpr std::size_t kStorageAlignment = 64;
 // the next request of that class reuses it. The cache holds at most
 // `cache_limit` bytes (default 1 GiB); anything beyond is freed at once.
 
+/// Counters of the caching allocator (Note [caching allocator]). Byte counts
+/// are in size classes (requests rounded up: 64-byte steps below 64 KiB, then
+/// four classes per power of two).
 struct AllocatorStats {
-  std::size_t cached_bytes = 0;  // held in the cache, free for reuse
-  std::size_t live_bytes = 0;    // handed out and not yet returned
-  std::size_t hits = 0;          // requests served from the cache
-  std::size_t misses = 0;        // requests that went to the system allocator
+  std::size_t cached_bytes = 0;  ///< held in the cache, free for reuse
+  std::size_t live_bytes = 0;    ///< handed out and not yet returned
+  std::size_t hits = 0;          ///< requests served from the cache
+  std::size_t misses = 0;        ///< requests that went to the system allocator
 };
 
+/// A snapshot of the allocator's counters (thread-safe).
 AllocatorStats allocator_stats();
 /// Frees every cached buffer (live buffers are untouched).
 void empty_cache();
-/// Caps the bytes kept in the cache; 0 disables caching.
+/// Caps the bytes kept in the cache; 0 disables caching. Also empties the
+/// cache, so buffers cached under the old limit are freed at once.
 void set_cache_limit(std::size_t bytes);
 
+/// One 64-byte-aligned buffer shared (through std::shared_ptr) by every tensor
+/// that looks at it; either owned (from the caching allocator) or wrapping
+/// external memory with a release callback.
 class Storage {
  public:
-  /// Allocates `nbytes` of uninitialised, 64-byte-aligned memory.
+  /// Allocates `nbytes` of uninitialised, 64-byte-aligned memory from the
+  /// caching allocator. @throws std::bad_alloc if the system is out of memory.
   explicit Storage(std::size_t nbytes);
-  /// Wraps external memory; `release` runs when the last handle goes away.
+  /// Wraps external memory; `release` runs when the last handle goes away
+  /// (an empty `release` makes a non-owning view).
   Storage(void* data, std::size_t nbytes, std::function<void()> release);
   ~Storage();
 
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 
+  /// Start of the buffer.
   void* data() const { return data_; }
+  /// Size of the buffer in bytes, as requested.
   std::size_t nbytes() const { return nbytes_; }
 
   /// Bumped by every in-place write through a tensor on this storage; autodiff
   /// uses it to detect a saved tensor that was modified before backward.
   std::size_t version() const { return version_; }
+  /// Records one in-place write (see version()).
   void bump_version() { ++version_; }
 
  private:

@@ -18,18 +18,23 @@
 
 namespace tg::optim {
 
+/// State of accumulate() (the inner transform's state is saved under "inner.").
 struct AccumulateState {
-  std::int64_t micro_step = 0;  // micro-batches in the current window
-  std::vector<Tensor> sum;      // s per parameter; undefined until its first gradient
+  std::int64_t micro_step = 0;  ///< micro-batches in the current window
+  std::vector<Tensor> sum;      ///< s per parameter; undefined until its first gradient
 };
 
+/// Gradient accumulation; build it with accumulate().
 class Accumulate : public Transform {
  public:
+  /// @throws tg::Error as accumulate() does.
   Accumulate(std::int64_t k, TransformPtr inner);
   std::string name() const override { return "accumulate"; }
   TransformKind kind() const override { return TransformKind::accumulate; }
   void init(const nn::ParameterList& params) override;
+  /// Adds the micro-batch to s; every k-th call runs `inner` on s/k, else sets ctx.defer.
   void update(UpdateContext& ctx) override;
+  /// The inner transform's hooks (only called on applied steps).
   void after_step(UpdateContext& ctx) override;
   void visit_state(StateVisitor& visitor) override;
   std::vector<const Transform*> children() const override { return {inner_.get()}; }
@@ -40,6 +45,8 @@ class Accumulate : public Transform {
   AccumulateState state_;
 };
 
+/// Runs `inner` once every k steps on the mean of the k gradients (see the top of this file).
+/// @throws tg::Error for k < 1 or a null inner transform.
 TransformPtr accumulate(std::int64_t k, TransformPtr inner);
 
 }  // namespace tg::optim

@@ -19,11 +19,15 @@
 
 namespace tg::optim {
 
+/// Adaptive gradient clipping; build it with adaptive_clip().
 class AdaptiveClip : public Transform {
  public:
+  /// @throws tg::Error as adaptive_clip() does.
   AdaptiveClip(double lambda, double eps);
   std::string name() const override { return "adaptive_clip"; }
   TransformKind kind() const override { return TransformKind::clip; }
+  /// Clips each unit of each active update against its weight (formula at the
+  /// top of this file); sets ctx.clipped if one was scaled.
   void update(UpdateContext& ctx) override;
 
  private:
@@ -32,6 +36,8 @@ class AdaptiveClip : public Transform {
   double eps_;
 };
 
+/// Bounds ‖G_i‖ / max(‖W_i‖, eps) by λ = `lambda` for every unit i (AGC, NFNets).
+/// @throws tg::Error for lambda ≤ 0 or eps ≤ 0 (or NaN).
 TransformPtr adaptive_clip(double lambda, double eps = 1e-3);
 
 }  // namespace tg::optim

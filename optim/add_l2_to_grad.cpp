@@ -10,9 +10,15 @@ AddL2ToGrad::AddL2ToGrad(double lambda, bool adaptive_ok)
   detail::require_non_negative("add_l2_to_grad", "lambda", lambda);
 }
 
-void AddL2ToGrad::update(UpdateContext& ctx) {
+void AddL2ToGrad::update_chunk(UpdateContext&, const Chunk& chunk) {
   if (lambda_ == 0) return;
-  for (std::size_t i : ctx.active) add_(ctx.updates[i], ctx.params[i].var.value(), lambda_);
+  dispatch_floating(chunk.dtype, "add_l2_to_grad", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* u = chunk.update<T>();
+    const T* theta = chunk.value<T>();
+    const T lambda = static_cast<T>(lambda_);  // as add_(u, θ, λ) rounds it
+    for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = u[k] + lambda * theta[k];
+  });
 }
 
 TransformPtr add_l2_to_grad(double lambda, bool adaptive_ok) {

@@ -27,20 +27,25 @@
 
 namespace tg::optim {
 
-class AddL2ToGrad : public Transform {
+/// The coupled-L2 transform; build it with add_l2_to_grad().
+class AddL2ToGrad : public ElementwiseTransform {
  public:
+  /// @throws tg::Error as add_l2_to_grad() does.
   AddL2ToGrad(double lambda, bool adaptive_ok);
   std::string name() const override { return "add_l2_to_grad"; }
   TransformKind kind() const override {
     return adaptive_ok_ ? TransformKind::other : TransformKind::coupled_l2;
   }
-  void update(UpdateContext& ctx) override;
+  void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
 
  private:
   double lambda_;
   bool adaptive_ok_;
 };
 
+/// u ← u + λθ on every active parameter (wrap it in masked() to choose).
+/// `adaptive_ok` silences the chain-order warning before adaptive scaling.
+/// @throws tg::Error for λ < 0 or NaN.
 TransformPtr add_l2_to_grad(double lambda, bool adaptive_ok = false);
 
 }  // namespace tg::optim

@@ -1,7 +1,11 @@
 #include "optim/chain.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <iostream>
+#include <limits>
 
+#include "optim/detail.hpp"
 #include "tensor/error.hpp"
 
 namespace tg::optim {
@@ -15,12 +19,12 @@ void Chain::init(const nn::ParameterList& params) {
   for (auto& t : transforms_) t->init(params);
 }
 
-void Chain::update(UpdateContext& ctx) {
-  for (auto& t : transforms_) {
-    t->update(ctx);
-    // A skipped or deferred step must leave later transforms' state untouched.
-    if (ctx.skip || ctx.defer) return;
-  }
+void Chain::update(UpdateContext& ctx) { run_update(*this, ctx); }
+
+bool Chain::fuse_into(FusedRun& run) {
+  for (auto& t : transforms_)
+    if (!t->fuse_into(run)) return false;  // the caller restores `run`
+  return true;
 }
 
 void Chain::after_step(UpdateContext& ctx) {
@@ -40,6 +44,181 @@ std::vector<const Transform*> Chain::children() const {
   std::vector<const Transform*> out;
   for (const auto& t : transforms_) out.push_back(t.get());
   return out;
+}
+
+// --- the fused path (Note [fused update] in optim/transform.hpp) ---------------
+
+Chunk make_chunk(const UpdateContext& ctx, std::size_t i, std::int64_t begin, std::int64_t size) {
+  const Tensor& u = ctx.updates[i];
+  const std::size_t offset = static_cast<std::size_t>(begin) * dtype_size(u.dtype());
+  return Chunk{i, begin, size, u.dtype(), static_cast<char*>(u.raw_data()) + offset,
+               static_cast<const char*>(ctx.params[i].var.value().raw_data()) + offset};
+}
+
+void ElementwiseTransform::update(UpdateContext& ctx) {
+  prepare(ctx);
+  for (std::size_t i : ctx.active) update_chunk(ctx, make_chunk(ctx, i, 0, ctx.updates[i].numel()));
+}
+
+namespace {
+
+constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
+// Narrows ctx.active to a step's selection for one prepare(), as masked() does.
+class NarrowActive {
+ public:
+  NarrowActive(UpdateContext& ctx, const std::vector<bool>& selected) : ctx_(ctx) {
+    if (selected.empty()) return;
+    all_ = ctx.active;
+    narrowed_ = true;
+    std::erase_if(ctx.active, [&](std::size_t i) { return !selected[i]; });
+  }
+  ~NarrowActive() {
+    if (narrowed_) ctx_.active = std::move(all_);
+  }
+
+ private:
+  UpdateContext& ctx_;
+  std::vector<std::size_t> all_;
+  bool narrowed_ = false;
+};
+
+// Runs a flat list of transforms on ctx: maximal runs of fusable ones as one
+// sweep each, the others one update() each.
+class Pipeline {
+ public:
+  // Takes over the Optimizer's hand-off, so that nested pipelines (inside
+  // masked or accumulate) start from plain, written updates.
+  explicit Pipeline(UpdateContext& ctx)
+      : ctx_(ctx), gradients_(std::move(ctx.gradients)), known_norm_(ctx.known_norm),
+        may_apply_(ctx.may_apply) {
+    ctx.gradients.clear();
+    ctx.known_norm = kUnknown;
+    ctx.may_apply = false;
+  }
+
+  void run(const std::vector<Transform*>& list) {
+    std::size_t k = 0;
+    while (k < list.size() && !ctx_.skip && !ctx_.defer) {
+      FusedRun run;
+      run.known_norm = known_norm_;
+      const std::size_t end = ctx_.fuse ? fuse(list, k, run) : k;
+      if (end == k) {
+        write_gradients();  // update() reads ctx.updates
+        list[k]->update(ctx_);
+        known_norm_ = kUnknown;
+        ++k;
+      } else {
+        execute(run, may_apply_ && end == list.size());
+        known_norm_ = run.known_norm;
+        k = end;
+      }
+    }
+    write_gradients();
+  }
+
+ private:
+  // Adds list[first], list[first + 1], ... to `run` while they fuse; returns the end.
+  std::size_t fuse(const std::vector<Transform*>& list, std::size_t first, FusedRun& run) {
+    std::size_t k = first;
+    for (; k < list.size(); ++k) {
+      FusedRun before = run;
+      if (!list[k]->fuse_into(run)) {
+        run = std::move(before);
+        break;
+      }
+    }
+    return k;
+  }
+
+  // Every prepare(), then one sweep. If a prepare() throws or skips the step,
+  // the steps before it still sweep: state ends as after the unfused chain.
+  void execute(const FusedRun& run, bool apply) {
+    std::size_t prepared = 0;
+    try {
+      for (; prepared < run.steps.size(); ++prepared) {
+        const FusedRun::Step& step = run.steps[prepared];
+        NarrowActive narrow(ctx_, step.selected);
+        ctx_.known_norm = step.known_norm;
+        step.transform->prepare(ctx_);
+        ctx_.known_norm = kUnknown;
+        if (ctx_.skip || ctx_.defer) break;
+      }
+    } catch (...) {
+      ctx_.known_norm = kUnknown;
+      sweep(run, prepared, false);
+      throw;
+    }
+    sweep(run, prepared, apply && prepared == run.steps.size());
+  }
+
+  // Chunk by chunk: copy the gradient in (if not done yet), run the first
+  // `steps` steps, and apply θ ← θ + u measuring Σ u² (if `apply`).
+  void sweep(const FusedRun& run, std::size_t steps, bool apply) {
+    if (steps == 0 && gradients_.empty() && !apply) return;
+    double total = 0;
+    for (std::size_t i : ctx_.active) {
+      const std::int64_t n = ctx_.updates[i].numel();
+      const Tensor& value = ctx_.params[i].var.value();
+      double param_total = 0;  // summed per parameter, as detail::add_and_sum_squares does
+      for (std::int64_t begin = 0; begin < n; begin += kFusedChunk) {
+        const Chunk chunk = make_chunk(ctx_, i, begin, std::min(kFusedChunk, n - begin));
+        const std::size_t bytes = static_cast<std::size_t>(chunk.size) * dtype_size(chunk.dtype);
+        if (!gradients_.empty())
+          std::memcpy(chunk.update_data, static_cast<const char*>(gradients_[i].raw_data()) +
+                                             static_cast<std::size_t>(begin) * dtype_size(chunk.dtype),
+                      bytes);
+        for (std::size_t s = 0; s < steps; ++s) {
+          const FusedRun::Step& step = run.steps[s];
+          if (step.selected.empty() || step.selected[i]) step.transform->update_chunk(ctx_, chunk);
+        }
+        if (apply) param_total += detail::add_and_sum_squares(value, ctx_.updates[i], begin, chunk.size);
+      }
+      if (apply) {
+        detail::mark_modified(value);
+        total += param_total;
+      }
+    }
+    gradients_.clear();
+    if (apply) {
+      ctx_.applied = true;
+      ctx_.applied_sum_squares = total;
+    }
+  }
+
+  // Copies the gradients into the updates, if the Optimizer left that to us.
+  void write_gradients() {
+    if (gradients_.empty()) return;
+    for (std::size_t i : ctx_.active) {
+      const Tensor& u = ctx_.updates[i];
+      std::memcpy(u.raw_data(), gradients_[i].raw_data(),
+                  static_cast<std::size_t>(u.numel()) * dtype_size(u.dtype()));
+    }
+    gradients_.clear();
+  }
+
+  UpdateContext& ctx_;
+  std::vector<Tensor> gradients_;  // non-empty: updates not yet written
+  double known_norm_;
+  bool may_apply_;
+};
+
+// A chain in a chain runs its children in order and stops on skip or defer,
+// as the outer one does: for update() the two are one flat list.
+void flatten_chains(Transform& t, std::vector<Transform*>& out) {
+  if (auto* chain = dynamic_cast<Chain*>(&t)) {
+    for (const TransformPtr& child : chain->transforms()) flatten_chains(*child, out);
+  } else {
+    out.push_back(&t);
+  }
+}
+
+}  // namespace
+
+void run_update(Transform& root, UpdateContext& ctx) {
+  std::vector<Transform*> list;
+  flatten_chains(root, list);
+  Pipeline(ctx).run(list);
 }
 
 namespace {

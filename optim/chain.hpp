@@ -8,7 +8,9 @@
 //
 // chain(t1, ..., tn).update runs t1, ..., tn in order on the same buffers and
 // stops early when one of them skips the step or defers it (accumulate);
-// after_step runs every child's hook in order. State is saved under
+// after_step runs every child's hook in order. Consecutive elementwise
+// transforms run in one sweep over the parameters, nested chains included
+// (Note [fused update] in optim/transform.hpp). State is saved under
 // "<index>.<name>." so a checkpoint names what it holds ("2.scale_by_adam.mu.fc1.weight").
 //
 // Order checks (check_chain_order, run by the Optimizer): a warning on stderr,
@@ -32,19 +34,33 @@
 
 namespace tg::optim {
 
+/// Transforms run in order on the same buffers (see the top of this file).
 class Chain : public Transform {
  public:
+  /// Takes ownership of `transforms`. @throws tg::Error if one is null.
   explicit Chain(std::vector<TransformPtr> transforms);
   std::string name() const override { return "chain"; }
   void init(const nn::ParameterList& params) override;
+  /// run_update(*this, ctx): the children in order, fused where they can be.
   void update(UpdateContext& ctx) override;
   void after_step(UpdateContext& ctx) override;
   void visit_state(StateVisitor& visitor) override;
   std::vector<const Transform*> children() const override;
+  /// Fuses if every child does (inside masked(); a chain in a chain is flattened anyway).
+  bool fuse_into(FusedRun& run) override;
+  /// The children, in order.
+  const std::vector<TransformPtr>& transforms() const { return transforms_; }
 
  private:
   std::vector<TransformPtr> transforms_;
 };
+
+/// root.update(ctx), fusing consecutive elementwise transforms into single
+/// sweeps and taking over the Optimizer's hand-off in ctx (uncopied gradients,
+/// the gradient norm, the apply step): Note [fused update] in optim/transform.hpp.
+/// Nested chains are run as one flat list (same order, same early stop).
+/// Leaves ctx.updates written. Rethrows what a transform throws.
+void run_update(Transform& root, UpdateContext& ctx);
 
 /// chain(t1, t2, ...): each argument a TransformPtr (what the factories return).
 template <class... Ts>

@@ -29,9 +29,23 @@ double rescaled_norm(const UpdateContext& ctx) {
 
 }  // namespace
 
-void ClipByGlobalNorm::update(UpdateContext& ctx) {
+double ClipByGlobalNorm::next_max_norm() {
   const double max_norm = max_norm_(state_.count++);
   detail::require_positive("clip_by_global_norm", "max_norm", max_norm);
+  return max_norm;
+}
+
+// Whether, and by how much, to scale this step (last_norm_ measured).
+void ClipByGlobalNorm::decide(UpdateContext& ctx, double max_norm) {
+  scaling_ = last_norm_ > max_norm;  // below the threshold: leave the bits alone
+  if (!scaling_) return;
+  scale_ = max_norm / last_norm_;
+  ctx.clipped = true;
+}
+
+void ClipByGlobalNorm::update(UpdateContext& ctx) {
+  const double max_norm = next_max_norm();
+  scaling_ = false;
   double sum = 0;
   for (std::size_t i : ctx.active) sum += detail::sum_squares(ctx.updates[i]);
   last_norm_ = std::sqrt(sum);
@@ -53,10 +67,32 @@ void ClipByGlobalNorm::update(UpdateContext& ctx) {
       return;  // propagate: the caller asked for the NaN to pass
     }
   }
-  if (!(last_norm_ > max_norm)) return;  // below the threshold: leave the bits alone
-  const double scale = max_norm / last_norm_;
-  for (std::size_t i : ctx.active) mul_(ctx.updates[i], scale);
-  ctx.clipped = true;
+  decide(ctx, max_norm);
+  if (!scaling_) return;
+  for (std::size_t i : ctx.active) mul_(ctx.updates[i], scale_);
+}
+
+// A finite known norm needs none of update()'s special cases.
+bool ClipByGlobalNorm::fuse_into(FusedRun& run) {
+  if (!std::isfinite(run.known_norm)) return false;
+  run.add(*this);
+  return true;
+}
+
+void ClipByGlobalNorm::prepare(UpdateContext& ctx) {
+  const double max_norm = next_max_norm();
+  last_norm_ = ctx.known_norm;
+  decide(ctx, max_norm);
+}
+
+void ClipByGlobalNorm::update_chunk(UpdateContext&, const Chunk& chunk) {
+  if (!scaling_) return;
+  dispatch_floating(chunk.dtype, "clip_by_global_norm", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* u = chunk.update<T>();
+    const T scale = static_cast<T>(scale_);  // what mul_(u, scale) multiplies by
+    for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = u[k] * scale;
+  });
 }
 
 void ClipByGlobalNorm::visit_state(StateVisitor& visitor) { visitor.counter("count", state_.count); }

@@ -10,17 +10,22 @@
 
 namespace tg::optim {
 
-class ClipByValue : public Transform {
+/// The element clamp; build it with clip_by_value().
+class ClipByValue : public ElementwiseTransform {
  public:
+  /// @throws tg::Error as clip_by_value() does.
   explicit ClipByValue(double max_value);
   std::string name() const override { return "clip_by_value"; }
   TransformKind kind() const override { return TransformKind::clip; }
-  void update(UpdateContext& ctx) override;
+  /// Clamps; sets ctx.clipped if an element was outside [−v, v].
+  void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
 
  private:
   double max_value_;
 };
 
+/// u ← clamp(u, −max_value, max_value) elementwise.
+/// @throws tg::Error for max_value ≤ 0 or NaN.
 TransformPtr clip_by_value(double max_value);
 
 }  // namespace tg::optim

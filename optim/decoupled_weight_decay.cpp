@@ -16,12 +16,20 @@ void DecoupledWeightDecay::init(const nn::ParameterList& params) {
   for (const auto& p : params) selected_.push_back(mask_(p));
 }
 
-void DecoupledWeightDecay::update(UpdateContext& ctx) {
+void DecoupledWeightDecay::prepare(UpdateContext&) {
   current_ = lambda_(state_.count++);
   detail::require_non_negative("decoupled_weight_decay", "lambda", current_);
-  if (!scale_with_lr_ || current_ == 0) return;
-  for (std::size_t i : ctx.active)
-    if (selected_[i]) add_(ctx.updates[i], ctx.params[i].var.value(), current_);
+}
+
+void DecoupledWeightDecay::update_chunk(UpdateContext&, const Chunk& chunk) {
+  if (!scale_with_lr_ || current_ == 0 || !selected_[chunk.param]) return;
+  dispatch_floating(chunk.dtype, "decoupled_weight_decay", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* u = chunk.update<T>();
+    const T* theta = chunk.value<T>();
+    const T lambda = static_cast<T>(current_);  // as add_(u, θ, λ) rounds it
+    for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = u[k] + lambda * theta[k];
+  });
 }
 
 void DecoupledWeightDecay::after_step(UpdateContext& ctx) {

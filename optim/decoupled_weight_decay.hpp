@@ -28,16 +28,23 @@
 
 namespace tg::optim {
 
+/// State of decoupled_weight_decay().
 struct DecayState {
-  std::int64_t count = 0;  // position of the λ schedule
+  std::int64_t count = 0;  ///< updates so far: position of the λ schedule
 };
 
-class DecoupledWeightDecay : public Transform {
+/// The decoupled-decay transform; build it with decoupled_weight_decay().
+class DecoupledWeightDecay : public ElementwiseTransform {
  public:
+  /// @throws tg::Error as decoupled_weight_decay() does.
   DecoupledWeightDecay(Schedule lambda, Mask mask, bool scale_with_lr);
   std::string name() const override { return "decoupled_weight_decay"; }
   void init(const nn::ParameterList& params) override;
-  void update(UpdateContext& ctx) override;
+  /// Reads λ_t from the schedule and advances it. @throws tg::Error if λ_t < 0 or NaN.
+  void prepare(UpdateContext& ctx) override;
+  /// scale_with_lr: u ← u + λ_t·θ on the selected parameters; otherwise nothing.
+  void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
+  /// Without scale_with_lr: θ ← θ − λ_t·θ_prev on the selected parameters.
   void after_step(UpdateContext& ctx) override;
   void visit_state(StateVisitor& visitor) override;
 
@@ -50,6 +57,9 @@ class DecoupledWeightDecay : public Transform {
   DecayState state_;
 };
 
+/// AdamW's decay λ (a constant or a Schedule) on the parameters `mask` selects
+/// (formula and placement at the top of this file).
+/// @throws tg::Error for λ < 0 or NaN, or an empty mask.
 TransformPtr decoupled_weight_decay(Schedule lambda, Mask mask = decay_mask(),
                                     bool scale_with_lr = true);
 

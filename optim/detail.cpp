@@ -1,5 +1,6 @@
 #include "optim/detail.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tg::optim::detail {
@@ -23,20 +24,30 @@ double sum_squares(const Tensor& t) {
 }
 
 // Applying and measuring the update were two passes over the parameters, now
-// one (Note [vector sums of squares]).
-double add_and_sum_squares(const Tensor& theta, const Tensor& u) {
+// one (Note [vector sums of squares]). The sum runs per chunk of kFusedChunk
+// elements, so that the Chain's fused sweep, which applies chunk by chunk
+// (Note [fused update] in optim/transform.hpp), measures the same bits.
+double add_and_sum_squares(const Tensor& theta, const Tensor& u, std::int64_t begin,
+                           std::int64_t size) {
   double total = 0;
   dispatch_floating(u.dtype(), "add_and_sum_squares", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    T* __restrict p = theta.data<T>();
-    const T* __restrict x = u.data<T>();
-    const std::int64_t n = u.numel();
+    T* __restrict p = theta.data<T>() + begin;
+    const T* __restrict x = u.data<T>() + begin;
 #pragma omp simd reduction(+ : total)
-    for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t i = 0; i < size; ++i) {
       p[i] += x[i];
       total += double(x[i]) * double(x[i]);
     }
   });
+  return total;
+}
+
+double add_and_sum_squares(const Tensor& theta, const Tensor& u) {
+  double total = 0;
+  const std::int64_t n = u.numel();
+  for (std::int64_t begin = 0; begin < n; begin += kFusedChunk)
+    total += add_and_sum_squares(theta, u, begin, std::min(kFusedChunk, n - begin));
   mark_modified(theta);
   return total;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "optim/transform.hpp"
 #include "tensor/error.hpp"
 #include "tensor/tensor.hpp"
 
@@ -19,8 +20,12 @@ namespace tg::optim::detail {
 /// Σ x² over a contiguous tensor, accumulated in double.
 double sum_squares(const Tensor& t);
 /// θ += u and Σ u² in one pass over two contiguous tensors of one shape and
-/// dtype (the optimizer's apply step); marks θ modified.
+/// dtype (the optimizer's apply step); marks θ modified. Σ u² is summed chunk
+/// by chunk (kFusedChunk), as the fused sweep does, so both give the same bits.
 double add_and_sum_squares(const Tensor& theta, const Tensor& u);
+/// The same on elements [begin, begin + size) only; does not mark θ modified.
+double add_and_sum_squares(const Tensor& theta, const Tensor& u, std::int64_t begin,
+                           std::int64_t size);
 /// Σ x² over each unit (row along axis 0 for dim ≥ 2, the whole tensor else).
 std::vector<double> unit_sum_squares(const Tensor& t);
 /// Number of elements in one unit (see unit_sum_squares).

@@ -1,5 +1,7 @@
 #include "optim/masked.hpp"
 
+#include <limits>
+
 #include "tensor/error.hpp"
 
 namespace tg::optim {
@@ -34,6 +36,17 @@ void Masked::after_step(UpdateContext& ctx) {
   ctx.active = narrow(all);
   inner_->after_step(ctx);
   ctx.active = std::move(all);
+}
+
+bool Masked::fuse_into(FusedRun& run) {
+  const std::vector<bool> outer = run.selection;
+  run.selection = selected_;
+  for (std::size_t i = 0; i < outer.size(); ++i) run.selection[i] = outer[i] && selected_[i];
+  // The norm of all updates says nothing about the selected ones.
+  run.known_norm = std::numeric_limits<double>::quiet_NaN();
+  const bool fused = inner_->fuse_into(run);
+  run.selection = outer;
+  return fused;
 }
 
 void Masked::visit_state(StateVisitor& visitor) {

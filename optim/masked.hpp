@@ -16,15 +16,22 @@
 
 namespace tg::optim {
 
+/// A transform restricted to some parameters; build it with masked().
 class Masked : public Transform {
  public:
+  /// @throws tg::Error as masked() does.
   Masked(TransformPtr inner, Mask mask);
   std::string name() const override { return "masked"; }
   void init(const nn::ParameterList& params) override;
+  /// The inner update with ctx.active narrowed to the selected parameters.
   void update(UpdateContext& ctx) override;
+  /// The inner hook with ctx.active narrowed likewise.
   void after_step(UpdateContext& ctx) override;
   void visit_state(StateVisitor& visitor) override;
   std::vector<const Transform*> children() const override { return {inner_.get()}; }
+  /// Fuses if the inner transform does, its steps restricted to the selected
+  /// parameters (Note [fused update] in optim/transform.hpp).
+  bool fuse_into(FusedRun& run) override;
 
  private:
   std::vector<std::size_t> narrow(const std::vector<std::size_t>& active) const;
@@ -33,6 +40,8 @@ class Masked : public Transform {
   std::vector<bool> selected_;
 };
 
+/// `inner` applied to the parameters `mask` selects; the others pass through unchanged.
+/// @throws tg::Error for a null transform or an empty mask.
 TransformPtr masked(TransformPtr inner, Mask mask);
 
 }  // namespace tg::optim

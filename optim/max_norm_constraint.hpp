@@ -15,17 +15,25 @@
 
 namespace tg::optim {
 
+/// The max-norm projection; build it with max_norm_constraint().
 class MaxNormConstraint : public Transform {
  public:
+  /// @throws tg::Error as max_norm_constraint() does.
   explicit MaxNormConstraint(double max_norm);
   std::string name() const override { return "max_norm_constraint"; }
+  /// Nothing: the work is in after_step().
   void update(UpdateContext&) override {}
+  /// Nothing to do before the step, so it never ends a fused run.
+  bool fuse_into(FusedRun&) override { return true; }
+  /// Projects each unit of each active parameter (formula at the top of this file).
   void after_step(UpdateContext& ctx) override;
 
  private:
   double max_norm_;
 };
 
+/// After each step, W_i ← W_i·c/‖W_i‖ for every unit with ‖W_i‖ > c = max_norm.
+/// @throws tg::Error for max_norm ≤ 0 or NaN.
 TransformPtr max_norm_constraint(double max_norm);
 
 }  // namespace tg::optim

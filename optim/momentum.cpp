@@ -18,28 +18,35 @@ void Momentum::init(const nn::ParameterList& params) {
   state_.trace.assign(params.size(), Tensor());
 }
 
-void Momentum::update(UpdateContext& ctx) {
+void Momentum::prepare(UpdateContext& ctx) {
+  fresh_.assign(state_.trace.size(), false);
   for (std::size_t i : ctx.active) {
-    Tensor& u = ctx.updates[i];
-    Tensor& b = state_.trace[i];
-    if (!b.defined()) {
-      b = u.clone();
-      if (nesterov_) add_(u, b, beta_);
-      continue;
-    }
-    // One loop instead of mul_, add_ and copy_/add_: three passes over the
-    // parameters became one (~60 us of a 235k-parameter step).
-    dispatch_floating(u.dtype(), "momentum", [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* up = u.data<T>();
-      T* bp = b.data<T>();
-      const T beta = static_cast<T>(beta_), keep = static_cast<T>(1.0 - dampening_);
-      for (std::int64_t k = 0; k < u.numel(); ++k) {
-        bp[k] = bp[k] * beta + keep * up[k];
-        up[k] = nesterov_ ? up[k] + beta * bp[k] : bp[k];
-      }
-    });
+    if (state_.trace[i].defined()) continue;
+    state_.trace[i] = Tensor::empty(ctx.updates[i].shape(), ctx.updates[i].dtype());
+    fresh_[i] = true;
   }
+}
+
+// One loop instead of mul_, add_ and copy_/add_: three passes over the
+// parameters became one (~60 us of a 235k-parameter step).
+void Momentum::update_chunk(UpdateContext&, const Chunk& chunk) {
+  dispatch_floating(chunk.dtype, "momentum", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* __restrict u = chunk.update<T>();
+    T* __restrict b = chunk.of<T>(state_.trace[chunk.param]);
+    const T beta = static_cast<T>(beta_), keep = static_cast<T>(1.0 - dampening_);
+    if (fresh_[chunk.param]) {  // torch starts the buffer at the gradient itself
+      for (std::int64_t k = 0; k < chunk.size; ++k) {
+        b[k] = u[k];
+        if (nesterov_) u[k] = u[k] + beta * b[k];
+      }
+      return;
+    }
+    for (std::int64_t k = 0; k < chunk.size; ++k) {
+      b[k] = b[k] * beta + keep * u[k];
+      u[k] = nesterov_ ? u[k] + beta * b[k] : b[k];
+    }
+  });
 }
 
 void Momentum::visit_state(StateVisitor& visitor) { visitor.tensors("trace", state_.trace); }

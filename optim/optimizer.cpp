@@ -1,6 +1,8 @@
 #include "optim/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -83,7 +85,7 @@ class StateLoader : public StateVisitor {
 }  // namespace
 
 Optimizer::Optimizer(nn::ParameterList params, TransformPtr chain, OptimizerOptions options)
-    : params_(std::move(params)), chain_(std::move(chain)) {
+    : params_(std::move(params)), chain_(std::move(chain)), fuse_(options.fuse) {
   if (!chain_) fail("Optimizer: the transform is null");
   check_params();
   check_chain_order(*chain_, options.strict);
@@ -105,27 +107,60 @@ void Optimizer::check_params() const {
   }
 }
 
+namespace {
+// The gradient itself when it is laid out as a clone would be (contiguous,
+// 64-byte aligned: sum_squares then sees the same vector lanes), else a clone.
+Tensor clone_layout(const Tensor& grad) {
+  const auto address = reinterpret_cast<std::uintptr_t>(grad.raw_data());
+  if (grad.is_contiguous() && address % kStorageAlignment == 0) return grad;
+  return grad.clone();
+}
+}  // namespace
+
+// Fused (Note [fused update]): the gradients are only read here; the Chain
+// copies them into the update buffers in its first sweep.
 UpdateContext Optimizer::gather_gradients(StepReport& report) const {
   UpdateContext ctx{params_, std::vector<Tensor>(params_.size()), {}};
+  ctx.fuse = fuse_;
+  if (fuse_) ctx.gradients.resize(params_.size());
   report.param_grad_norms.assign(params_.size(), 0.0);
   double total = 0;
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Var grad = params_[i].var.grad();
     if (!grad.defined()) continue;
-    ctx.updates[i] = grad.value().clone();
+    if (fuse_) {
+      ctx.gradients[i] = clone_layout(grad.value());
+      ctx.updates[i] = Tensor::empty(grad.value().shape(), grad.value().dtype());
+    } else {
+      ctx.updates[i] = grad.value().clone();
+    }
     // The per-parameter norm and its share of the global norm.
-    const double squares = detail::sum_squares(ctx.updates[i]);
+    const double squares = detail::sum_squares(fuse_ ? ctx.gradients[i] : ctx.updates[i]);
     report.param_grad_norms[i] = std::sqrt(squares);
     total += squares;
     ctx.active.push_back(i);
   }
   report.grad_norm = std::sqrt(total);
+  if (fuse_) {
+    ctx.known_norm = report.grad_norm;
+    ctx.may_apply = !parameters_share_storage(ctx);
+  }
   return ctx;
 }
 
+// Tied parameters: applying one while the sweep still reads the other (for a
+// decay term) would change the result, so the Optimizer applies them itself.
+bool Optimizer::parameters_share_storage(const UpdateContext& ctx) const {
+  std::vector<const Storage*> storages;
+  for (std::size_t i : ctx.active) storages.push_back(params_[i].var.value().storage().get());
+  std::sort(storages.begin(), storages.end());
+  return std::adjacent_find(storages.begin(), storages.end()) != storages.end();
+}
+
 void Optimizer::apply(UpdateContext& ctx, StepReport& report) {
-  double total = 0;
-  for (std::size_t i : ctx.active) total += detail::add_and_sum_squares(params_[i].var.value(), ctx.updates[i]);
+  double total = ctx.applied_sum_squares;  // the chain's last sweep applied it already
+  if (!ctx.applied)
+    for (std::size_t i : ctx.active) total += detail::add_and_sum_squares(params_[i].var.value(), ctx.updates[i]);
   chain_->after_step(ctx);
   report.update_norm = std::sqrt(total);
   report.step = ++step_count_;
@@ -135,7 +170,7 @@ StepReport Optimizer::step() {
   NoGradGuard no_grad;
   StepReport report;
   UpdateContext ctx = gather_gradients(report);
-  chain_->update(ctx);
+  run_update(*chain_, ctx);
   report.skipped = ctx.skip;
   report.accumulating = ctx.defer;
   report.clipped = ctx.clipped;

@@ -18,18 +18,27 @@
 
 namespace tg::optim {
 
+/// The L1 proximal step; build it with proximal_l1().
 class ProximalL1 : public Transform {
  public:
+  /// @throws tg::Error as proximal_l1() does.
   explicit ProximalL1(double lambda);
   std::string name() const override { return "proximal_l1"; }
   TransformKind kind() const override { return TransformKind::needs_learning_rate; }
+  /// Nothing: the work is in after_step().
   void update(UpdateContext&) override {}
+  /// Nothing to do before the step, so it never ends a fused run.
+  bool fuse_into(FusedRun&) override { return true; }
+  /// Soft-thresholds every active parameter by lr_t·λ.
+  /// @throws tg::Error if the step had no learning rate (ctx.learning_rate NaN).
   void after_step(UpdateContext& ctx) override;
 
  private:
   double lambda_;
 };
 
+/// After each step, θ ← sign(θ)·max(|θ| − lr_t·λ, 0).
+/// @throws tg::Error for λ < 0 or NaN.
 TransformPtr proximal_l1(double lambda);
 
 }  // namespace tg::optim

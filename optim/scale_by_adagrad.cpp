@@ -19,19 +19,16 @@ void ScaleByAdagrad::init(const nn::ParameterList& params) {
     state_.sum_of_squares.push_back(full_like(p.var.value(), initial_accumulator_));
 }
 
-void ScaleByAdagrad::update(UpdateContext& ctx) {
-  for (std::size_t i : ctx.active) {
-    Tensor& u = ctx.updates[i];
-    dispatch_floating(u.dtype(), "scale_by_adagrad", [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* g = u.data<T>();
-      T* s = state_.sum_of_squares[i].data<T>();
-      for (std::int64_t j = 0; j < u.numel(); ++j) {
-        s[j] += g[j] * g[j];
-        g[j] = g[j] / (std::sqrt(s[j]) + T(eps_));
-      }
-    });
-  }
+void ScaleByAdagrad::update_chunk(UpdateContext&, const Chunk& chunk) {
+  dispatch_floating(chunk.dtype, "scale_by_adagrad", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* __restrict g = chunk.update<T>();
+    T* __restrict s = chunk.of<T>(state_.sum_of_squares[chunk.param]);
+    for (std::int64_t j = 0; j < chunk.size; ++j) {
+      s[j] += g[j] * g[j];
+      g[j] = g[j] / (std::sqrt(s[j]) + T(eps_));
+    }
+  });
 }
 
 void ScaleByAdagrad::visit_state(StateVisitor& visitor) {

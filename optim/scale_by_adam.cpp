@@ -24,28 +24,30 @@ void ScaleByAdam::init(const nn::ParameterList& params) {
   }
 }
 
-void ScaleByAdam::update(UpdateContext& ctx) {
+void ScaleByAdam::prepare(UpdateContext&) {
   const double t = double(++state_.count);
-  const double correction1 = 1.0 - std::pow(beta1_, t);
-  const double sqrt_correction2 = std::sqrt(1.0 - std::pow(beta2_, t));
-  for (std::size_t i : ctx.active) {
-    Tensor& u = ctx.updates[i];
-    dispatch_floating(u.dtype(), "scale_by_adam", [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* g = u.data<T>();
-      T* m = state_.mu[i].data<T>();
-      T* v = state_.nu[i].data<T>();
-      T* v_max = amsgrad_ ? state_.nu_max[i].data<T>() : nullptr;
-      const T b1 = T(beta1_), b2 = T(beta2_);
-      for (std::int64_t j = 0; j < u.numel(); ++j) {
-        m[j] = b1 * m[j] + (T(1) - b1) * g[j];
-        v[j] = b2 * v[j] + (T(1) - b2) * g[j] * g[j];
-        T second = v[j];
-        if (v_max) second = v_max[j] = std::max(v_max[j], v[j]);
-        g[j] = T((m[j] / correction1) / (std::sqrt(second) / sqrt_correction2 + eps_));
-      }
-    });
-  }
+  correction1_ = 1.0 - std::pow(beta1_, t);
+  sqrt_correction2_ = std::sqrt(1.0 - std::pow(beta2_, t));
+}
+
+void ScaleByAdam::update_chunk(UpdateContext&, const Chunk& chunk) {
+  const std::size_t i = chunk.param;
+  const double correction1 = correction1_, sqrt_correction2 = sqrt_correction2_;
+  dispatch_floating(chunk.dtype, "scale_by_adam", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* __restrict g = chunk.update<T>();
+    T* __restrict m = chunk.of<T>(state_.mu[i]);
+    T* __restrict v = chunk.of<T>(state_.nu[i]);
+    T* __restrict v_max = amsgrad_ ? chunk.of<T>(state_.nu_max[i]) : nullptr;
+    const T b1 = T(beta1_), b2 = T(beta2_);
+    for (std::int64_t j = 0; j < chunk.size; ++j) {
+      m[j] = b1 * m[j] + (T(1) - b1) * g[j];
+      v[j] = b2 * v[j] + (T(1) - b2) * g[j] * g[j];
+      T second = v[j];
+      if (v_max) second = v_max[j] = std::max(v_max[j], v[j]);
+      g[j] = T((m[j] / correction1) / (std::sqrt(second) / sqrt_correction2 + eps_));
+    }
+  });
 }
 
 void ScaleByAdam::visit_state(StateVisitor& visitor) {

@@ -19,28 +19,37 @@
 
 namespace tg::optim {
 
+/// State of scale_by_adam().
 struct AdamState {
-  std::int64_t count = 0;     // updates applied so far
-  std::vector<Tensor> mu;     // m per parameter
-  std::vector<Tensor> nu;     // v per parameter
-  std::vector<Tensor> nu_max; // max of v (amsgrad only)
+  std::int64_t count = 0;     ///< updates applied so far
+  std::vector<Tensor> mu;     ///< m per parameter
+  std::vector<Tensor> nu;     ///< v per parameter
+  std::vector<Tensor> nu_max; ///< max of v (amsgrad only; undefined otherwise)
 };
 
-class ScaleByAdam : public Transform {
+/// Adam's scaling; build it with scale_by_adam().
+class ScaleByAdam : public ElementwiseTransform {
  public:
+  /// @throws tg::Error as scale_by_adam() does.
   ScaleByAdam(double beta1, double beta2, double eps, bool amsgrad);
   std::string name() const override { return "scale_by_adam"; }
   TransformKind kind() const override { return TransformKind::adaptive_scaling; }
   void init(const nn::ParameterList& params) override;
-  void update(UpdateContext& ctx) override;
+  /// Advances the count and computes the bias corrections of this step.
+  void prepare(UpdateContext& ctx) override;
+  void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
   void visit_state(StateVisitor& visitor) override;
 
  private:
   double beta1_, beta2_, eps_;
   bool amsgrad_;
   AdamState state_;
+  double correction1_ = 1, sqrt_correction2_ = 1;  // 1 − β₁ᵗ and √(1 − β₂ᵗ) of this step
 };
 
+/// Adam's moment estimates and scaling (formula at the top of this file);
+/// the learning rate comes after, from scale_by_learning_rate.
+/// @throws tg::Error for β₁ or β₂ outside [0, 1) and ε ≤ 0 (or NaN).
 TransformPtr scale_by_adam(double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
                            bool amsgrad = false);
 

@@ -13,12 +13,21 @@ ScaleByLearningRate::ScaleByLearningRate(Schedule lr) : lr_(std::move(lr)) {
     detail::require_non_negative("scale_by_learning_rate", "lr", lr_.initial());
 }
 
-void ScaleByLearningRate::update(UpdateContext& ctx) {
+void ScaleByLearningRate::prepare(UpdateContext& ctx) {
   const double lr = lr_(state_.count);
   detail::require_non_negative("scale_by_learning_rate", "lr", lr);
   ++state_.count;
   ctx.learning_rate = lr;
-  for (std::size_t i : ctx.active) mul_(ctx.updates[i], -lr);
+  lr_now_ = lr;
+}
+
+void ScaleByLearningRate::update_chunk(UpdateContext&, const Chunk& chunk) {
+  dispatch_floating(chunk.dtype, "scale_by_learning_rate", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* u = chunk.update<T>();
+    const T factor = static_cast<T>(-lr_now_);  // what mul_(u, -lr) multiplies by
+    for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = u[k] * factor;
+  });
 }
 
 void ScaleByLearningRate::visit_state(StateVisitor& visitor) {

@@ -17,23 +17,32 @@
 
 namespace tg::optim {
 
+/// State of scale_by_learning_rate().
 struct LearningRateState {
-  std::int64_t count = 0;  // position of the schedule
+  std::int64_t count = 0;  ///< updates so far: position of the schedule
 };
 
-class ScaleByLearningRate : public Transform {
+/// The learning-rate transform; build it with scale_by_learning_rate().
+class ScaleByLearningRate : public ElementwiseTransform {
  public:
+  /// @throws tg::Error as scale_by_learning_rate() does.
   explicit ScaleByLearningRate(Schedule lr);
   std::string name() const override { return "scale_by_learning_rate"; }
   TransformKind kind() const override { return TransformKind::learning_rate; }
-  void update(UpdateContext& ctx) override;
+  /// Reads lr_t from the schedule, advances it, sets ctx.learning_rate.
+  /// @throws tg::Error if lr_t is negative or NaN.
+  void prepare(UpdateContext& ctx) override;
+  void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
   void visit_state(StateVisitor& visitor) override;
 
  private:
   Schedule lr_;
   LearningRateState state_;
+  double lr_now_ = 0;  // lr_t of the step in progress
 };
 
+/// u ← −lr_t·u (formula and checks at the top of this file); lr is a constant or a Schedule.
+/// @throws tg::Error for lr ≤ 0 or NaN (a schedule's first value may be 0).
 TransformPtr scale_by_learning_rate(Schedule lr);
 
 }  // namespace tg::optim

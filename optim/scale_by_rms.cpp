@@ -21,26 +21,24 @@ void ScaleByRms::init(const nn::ParameterList& params) {
   }
 }
 
-void ScaleByRms::update(UpdateContext& ctx) {
-  for (std::size_t i : ctx.active) {
-    Tensor& u = ctx.updates[i];
-    dispatch_floating(u.dtype(), "scale_by_rms", [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* g = u.data<T>();
-      T* v = state_.nu[i].data<T>();
-      T* m = centered_ ? state_.mu[i].data<T>() : nullptr;
-      const T a = T(decay_);
-      for (std::int64_t j = 0; j < u.numel(); ++j) {
-        v[j] = a * v[j] + (T(1) - a) * g[j] * g[j];
-        T variance = v[j];
-        if (m) {
-          m[j] = a * m[j] + (T(1) - a) * g[j];
-          variance = v[j] - m[j] * m[j];
-        }
-        g[j] = g[j] / (std::sqrt(variance) + T(eps_));
+void ScaleByRms::update_chunk(UpdateContext&, const Chunk& chunk) {
+  const std::size_t i = chunk.param;
+  dispatch_floating(chunk.dtype, "scale_by_rms", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* __restrict g = chunk.update<T>();
+    T* __restrict v = chunk.of<T>(state_.nu[i]);
+    T* __restrict m = centered_ ? chunk.of<T>(state_.mu[i]) : nullptr;
+    const T a = T(decay_);
+    for (std::int64_t j = 0; j < chunk.size; ++j) {
+      v[j] = a * v[j] + (T(1) - a) * g[j] * g[j];
+      T variance = v[j];
+      if (m) {
+        m[j] = a * m[j] + (T(1) - a) * g[j];
+        variance = v[j] - m[j] * m[j];
       }
-    });
-  }
+      g[j] = g[j] / (std::sqrt(variance) + T(eps_));
+    }
+  });
 }
 
 void ScaleByRms::visit_state(StateVisitor& visitor) {

@@ -16,18 +16,21 @@
 
 namespace tg::optim {
 
+/// State of scale_by_rms().
 struct RmsState {
-  std::vector<Tensor> nu;  // running mean of g²
-  std::vector<Tensor> mu;  // running mean of g (centered only)
+  std::vector<Tensor> nu;  ///< running mean of g² per parameter
+  std::vector<Tensor> mu;  ///< running mean of g per parameter (centered only; undefined otherwise)
 };
 
-class ScaleByRms : public Transform {
+/// RMSProp's scaling; build it with scale_by_rms().
+class ScaleByRms : public ElementwiseTransform {
  public:
+  /// @throws tg::Error as scale_by_rms() does.
   ScaleByRms(double decay, double eps, bool centered);
   std::string name() const override { return "scale_by_rms"; }
   TransformKind kind() const override { return TransformKind::adaptive_scaling; }
   void init(const nn::ParameterList& params) override;
-  void update(UpdateContext& ctx) override;
+  void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
   void visit_state(StateVisitor& visitor) override;
 
  private:
@@ -36,6 +39,8 @@ class ScaleByRms : public Transform {
   RmsState state_;
 };
 
+/// Division by a running RMS with decay α = `decay` (formula at the top of this file).
+/// @throws tg::Error for α outside [0, 1) and ε ≤ 0 (or NaN).
 TransformPtr scale_by_rms(double decay = 0.99, double eps = 1e-8, bool centered = false);
 
 }  // namespace tg::optim

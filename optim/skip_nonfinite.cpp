@@ -1,5 +1,7 @@
 #include "optim/skip_nonfinite.hpp"
 
+#include <cmath>
+
 #include "optim/detail.hpp"
 
 namespace tg::optim {
@@ -14,8 +16,7 @@ void SkipNonfinite::update(UpdateContext& ctx) {
   for (std::size_t i : ctx.active)
     if (!detail::all_finite(ctx.updates[i])) { first_bad = i; break; }
   if (first_bad == none) {
-    state_.consecutive = 0;
-    ctx.consecutive_skips = 0;
+    finite_step(ctx);
     return;
   }
   if (state_.consecutive >= max_consecutive_)
@@ -28,6 +29,19 @@ void SkipNonfinite::update(UpdateContext& ctx) {
   ctx.consecutive_skips = state_.consecutive;
   ctx.skip = true;
 }
+
+void SkipNonfinite::finite_step(UpdateContext& ctx) {
+  state_.consecutive = 0;
+  ctx.consecutive_skips = 0;
+}
+
+bool SkipNonfinite::fuse_into(FusedRun& run) {
+  if (!std::isfinite(run.known_norm)) return false;
+  run.add(*this, /*changes_updates=*/false);
+  return true;
+}
+
+void SkipNonfinite::prepare(UpdateContext& ctx) { finite_step(ctx); }
 
 void SkipNonfinite::visit_state(StateVisitor& visitor) {
   visitor.counter("consecutive", state_.consecutive);

@@ -19,25 +19,40 @@
 
 namespace tg::optim {
 
+/// State of skip_nonfinite().
 struct SkipState {
-  std::int64_t consecutive = 0;  // skipped steps in a row
-  std::int64_t total = 0;        // skipped steps overall
+  std::int64_t consecutive = 0;  ///< skipped steps in a row
+  std::int64_t total = 0;        ///< skipped steps overall
 };
 
+/// The non-finite guard; build it with skip_nonfinite().
 class SkipNonfinite : public Transform {
  public:
+  /// @throws tg::Error as skip_nonfinite() does.
   explicit SkipNonfinite(std::int64_t max_consecutive);
   std::string name() const override { return "skip_nonfinite"; }
   TransformKind kind() const override { return TransformKind::nonfinite_guard; }
+  /// Scans the updates; sets ctx.skip on a NaN or ±inf.
+  /// @throws tg::Error once more than max_consecutive steps in a row were skipped.
   void update(UpdateContext& ctx) override;
+  /// Fuses when ctx.known_norm will be finite (Note [fused update] in
+  /// optim/transform.hpp): a finite Σ u² means every element is finite.
+  bool fuse_into(FusedRun& run) override;
+  /// The finite case of update(), without the scan.
+  void prepare(UpdateContext& ctx) override;
   void visit_state(StateVisitor& visitor) override;
+  /// The counters, for inspection.
   const SkipState& state() const { return state_; }
 
  private:
+  void finite_step(UpdateContext& ctx);
   std::int64_t max_consecutive_;
   SkipState state_;
 };
 
+/// Skips every step whose updates hold a NaN or ±inf (see the top of this file);
+/// throws after more than `max_consecutive` of them in a row.
+/// @throws tg::Error for max_consecutive < 0.
 TransformPtr skip_nonfinite(std::int64_t max_consecutive = 10);
 
 }  // namespace tg::optim

@@ -22,8 +22,10 @@ class StateVisitor {
   virtual ~StateVisitor() = default;
   /// One tensor per parameter (undefined entries: no state yet).
   virtual void tensors(const std::string& field, std::vector<Tensor>& per_param) = 0;
+  /// One counter (saved as a 0-d i64 tensor).
   virtual void counter(const std::string& field, std::int64_t& value) = 0;
-  std::string prefix;  // set by Chain: "<index>.<transform name>."
+  /// Prepended to every name; set by Chain: "<index>.<transform name>.".
+  std::string prefix;
 };
 
 }  // namespace tg::optim

@@ -1,9 +1,15 @@
 // Composition: order checks, accumulation equivalence, missing gradients,
-// checkpoints of optimizer state.
+// checkpoints of optimizer state, and the fused path against the unfused one.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <functional>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "helpers.hpp"
 
@@ -168,4 +174,165 @@ TEST_CASE("optim: load_state_dict names a missing, unexpected or mismatched entr
     CHECK(same_bits(after[i].second, before[i].second));
   }
   CHECK(opt.step_count() == 1);
+}
+
+// --- the fused path (Note [fused update] in optim/transform.hpp) ----------------
+
+namespace {
+// Parameters with a tensor longer than two chunks and not a multiple of one,
+// a bias (outside decay_mask()), and a parameter that gets no gradient on some steps.
+nn::ParameterList fused_test_params(DType dtype) {
+  Generator gen(21);
+  return {param("w1", randn({50, 100}, gen, dtype)),
+          param("b1", randn({50}, gen, dtype), nn::ParamRole::bias),
+          param("w2", randn({3, 50}, gen, dtype)),
+          param("sometimes", randn({7}, gen, dtype))};
+}
+
+void set_step_grads(nn::ParameterList& params, int step, bool poison) {
+  Generator gen(1000 + step);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (i == 3 && step % 3 == 1) {
+      params[i].var.zero_grad();  // no gradient this step (Note [missing gradients])
+      continue;
+    }
+    const Tensor& v = params[i].var.value();
+    Tensor g = mul(randn(v.shape(), gen, v.dtype()), 0.2 + 0.1 * (step % 4));
+    if (poison && i == 1) g = full(v.shape(), std::numeric_limits<double>::quiet_NaN(), v.dtype());
+    optim_test::set_grad(params[i], g);
+  }
+}
+
+bool same_reports(const StepReport& a, const StepReport& b) {
+  auto same = [](double x, double y) { return std::memcmp(&x, &y, sizeof(double)) == 0; };
+  return a.step == b.step && same(a.grad_norm, b.grad_norm) && same(a.update_norm, b.update_norm) &&
+         a.param_grad_norms.size() == b.param_grad_norms.size() &&
+         std::memcmp(a.param_grad_norms.data(), b.param_grad_norms.data(),
+                     a.param_grad_norms.size() * sizeof(double)) == 0 &&
+         a.clipped == b.clipped &&
+         a.skipped == b.skipped && a.accumulating == b.accumulating &&
+         a.consecutive_skips == b.consecutive_skips && same(a.learning_rate, b.learning_rate);
+}
+
+// Runs `make()` fused and unfused side by side on the same gradients.
+void check_fused_equals_unfused(const std::string& name, const std::function<TransformPtr()>& make,
+                                DType dtype, int steps = 100) {
+  CAPTURE(name);
+  const std::string dtype_str = dtype_name(dtype);
+  CAPTURE(dtype_str);
+  nn::ParameterList fused_params = fused_test_params(dtype), plain_params = fused_test_params(dtype);
+  Optimizer fused(fused_params, make(), {.fuse = true});
+  Optimizer plain(plain_params, make(), {.fuse = false});
+  for (int step = 0; step < steps; ++step) {
+    CAPTURE(step);
+    const bool poison = step % 17 == 5;  // a NaN gradient now and then, for the guards
+    set_step_grads(fused_params, step, poison);
+    set_step_grads(plain_params, step, poison);
+    const StepReport a = fused.step(), b = plain.step();
+    REQUIRE(same_reports(a, b));
+    for (std::size_t i = 0; i < fused_params.size(); ++i)
+      REQUIRE(same_bits(fused_params[i].var.value(), plain_params[i].var.value()));
+  }
+  const nn::NamedTensors sa = fused.state_dict(), sb = plain.state_dict();
+  REQUIRE(sa.size() == sb.size());
+  for (std::size_t i = 0; i < sa.size(); ++i) {
+    CAPTURE(sa[i].first);
+    CHECK(sa[i].first == sb[i].first);
+    CHECK(same_bits(sa[i].second, sb[i].second));
+  }
+}
+}  // namespace
+
+TEST_CASE("optim: the fused update equals one pass per transform, bit for bit, over 100 steps") {
+  const std::vector<std::pair<std::string, std::function<TransformPtr()>>> chains = {
+      {"clip, l2, momentum, lr (the flagship)", [] {
+         return chain(skip_nonfinite(100), clip_by_global_norm(1.0), add_l2_to_grad(5e-4), momentum(0.9),
+                      scale_by_learning_rate(0.05));
+       }},
+      {"clip, decoupled decay, nesterov, schedule", [] {
+         return chain(skip_nonfinite(100), clip_by_global_norm(cosine_decay(2.0, 200, 0.5)),
+                      decoupled_weight_decay(5e-4), momentum(0.9, true),
+                      scale_by_learning_rate(cosine_decay(0.05, 80, 0.0, 10)));
+       }},
+      {"clip around a preset (nested chains)", [] {
+         return chain(skip_nonfinite(100), clip_by_global_norm(0.5),
+                      sgd({.lr = 0.05, .momentum = 0.9, .dampening = 0.1, .weight_decay = 1e-3}));
+       }},
+      {"adamw with amsgrad", [] {
+         return chain(skip_nonfinite(100), clip_by_global_norm(1.0),
+                      adamw({.lr = 1e-2, .weight_decay = 0.1, .amsgrad = true}));
+       }},
+      {"adam, rmsprop, adagrad presets", [] {
+         return chain(skip_nonfinite(100), masked(adam({.lr = 1e-2, .weight_decay = 1e-2}), decay_mask()),
+                      masked(rmsprop({.lr = 1e-3, .weight_decay = 1e-2, .momentum = 0.5, .centered = true}),
+                             invert(decay_mask())),
+                      masked(adagrad({.lr = 0.05, .lr_decay = 0.01}), mask_by_names({"w2"})));
+       }},
+      {"masked chains, value clip and after-step hooks", [] {
+         return chain(skip_nonfinite(100), clip_by_value(0.3),
+                      masked(chain(add_l2_to_grad(1e-3), momentum(0.8)), decay_mask()),
+                      decoupled_weight_decay(1e-2, all_parameters(), false),
+                      scale_by_learning_rate(0.1), max_norm_constraint(3.0), proximal_l1(1e-3));
+       }},
+      {"unfusable transforms split the runs", [] {
+         return chain(skip_nonfinite(100), add_l2_to_grad(1e-3), clip_by_global_norm(1.0),
+                      clip_by_param_norm(0.4), momentum(0.9), adaptive_clip(0.5),
+                      scale_by_learning_rate(0.05));
+       }},
+      {"accumulate around a fused chain", [] {
+         return chain(skip_nonfinite(100),
+                      accumulate(3, chain(clip_by_global_norm(0.5), scale_by_adam(), scale_by_learning_rate(0.01))));
+       }},
+      {"clip skips non-finite steps itself", [] {
+         return chain(clip_by_global_norm(1.0, NonfinitePolicy::skip), momentum(0.9), scale_by_learning_rate(0.05));
+       }},
+  };
+  for (DType dtype : {DType::f32, DType::f64})
+    for (const auto& [name, make] : chains) check_fused_equals_unfused(name, make, dtype);
+}
+
+TEST_CASE("optim: a fused step that throws leaves the state of the unfused chain") {
+  // lr goes negative at the third step; momentum, before it in the run, has updated its trace.
+  auto make = [] {
+    return chain(clip_by_global_norm(1.0), momentum(0.9),
+                 scale_by_learning_rate(Schedule([](std::int64_t t) { return 0.1 - 0.06 * double(t); }, "down")));
+  };
+  nn::ParameterList fused_params = fused_test_params(DType::f32), plain_params = fused_test_params(DType::f32);
+  Optimizer fused(fused_params, make(), {.fuse = true});
+  Optimizer plain(plain_params, make(), {.fuse = false});
+  for (int step = 0; step < 3; ++step) {
+    set_step_grads(fused_params, step, false);
+    set_step_grads(plain_params, step, false);
+    if (step < 2) {
+      fused.step();
+      plain.step();
+      continue;
+    }
+    CHECK_THROWS_WITH_AS(fused.step(), doctest::Contains("scale_by_learning_rate: lr must be >= 0"), tg::Error);
+    CHECK_THROWS_AS(plain.step(), tg::Error);
+  }
+  const nn::NamedTensors sa = fused.state_dict(), sb = plain.state_dict();
+  REQUIRE(sa.size() == sb.size());
+  for (std::size_t i = 0; i < sa.size(); ++i) {
+    CAPTURE(sa[i].first);
+    CHECK(same_bits(sa[i].second, sb[i].second));
+  }
+  for (std::size_t i = 0; i < fused_params.size(); ++i)
+    CHECK(same_bits(fused_params[i].var.value(), plain_params[i].var.value()));
+}
+
+TEST_CASE("optim: tied parameters (one tensor listed twice) step the same fused and unfused") {
+  auto run = [](bool fuse) {
+    const Var shared(tensor({0.5, -1.0, 2.0}, DType::f64), true);
+    nn::ParameterList params{{"encoder.weight", shared, nn::ParamRole::weight},
+                             {"decoder.weight", shared, nn::ParamRole::weight}};
+    Optimizer opt(params, chain(add_l2_to_grad(0.1), momentum(0.9), scale_by_learning_rate(0.1)),
+                  {.fuse = fuse});
+    for (int step = 0; step < 5; ++step) {
+      optim_test::set_grad(params[0], tensor({0.1 * step, 0.2, -0.3}, DType::f64));
+      opt.step();
+    }
+    return shared.value().clone();
+  };
+  CHECK(same_bits(run(true), run(false)));
 }

@@ -208,6 +208,17 @@ void Optimizer::save(const std::string& path) const {
   nn::save_safetensors(path, state_dict(), {{"format", "tapegrad.optim"}});
 }
 
-void Optimizer::load(const std::string& path) { load_state_dict(nn::load_safetensors(path).tensors); }
+void Optimizer::load(const std::string& path) {
+  const nn::SafetensorsFile file = nn::load_safetensors(path);  // its errors name the file
+  const auto format = file.metadata.find("format");
+  if (format != file.metadata.end() && format->second != "tapegrad.optim")
+    fail("Optimizer::load: '", path, "' holds '", format->second,
+         "', not optimizer state (a model checkpoint? load it with nn::load)");
+  try {
+    load_state_dict(file.tensors);
+  } catch (const Error& e) {
+    fail("Optimizer::load: '", path, "': ", e.what());
+  }
+}
 
 }  // namespace tg::optim

@@ -98,8 +98,10 @@ class Optimizer {
   /// state_dict() to a safetensors file (atomic write).
   /// @throws tg::Error if the file cannot be written.
   void save(const std::string& path) const;
-  /// load_state_dict() from a file written by save().
-  /// @throws tg::Error for an unreadable file, or as load_state_dict() does.
+  /// load_state_dict() from a file written by save(). Nothing changes on error.
+  /// @throws tg::Error naming the file: unreadable or invalid safetensors, a
+  ///         file saved by something else (a model checkpoint), or any
+  ///         load_state_dict() error (missing, unexpected, mismatched entries).
   void load(const std::string& path);
 
  private:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "nn/safetensors.hpp"
 
 using namespace tg;
 using namespace tg::optim;
@@ -139,6 +140,31 @@ TEST_CASE("optim: state_dict round trip resumes bit for bit, in memory and throu
   CHECK(same_bits(a[0].var.value(), b[0].var.value()));
   CHECK(same_bits(a[0].var.value(), c[0].var.value()));
   CHECK(from_file.step_count() == 6);
+}
+
+TEST_CASE("optim: load() errors name the file") {
+  nn::ParameterList params = one_param();
+  Optimizer opt(params, adam());
+  optim_test::set_grad(params[0], ones({2}, DType::f64));
+  opt.step();
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string state_path = (dir / "tapegrad_optim_load_errors.safetensors").string();
+  const std::string model_path = (dir / "tapegrad_optim_load_model.safetensors").string();
+  // State of another chain: the load_state_dict error, prefixed with the file.
+  Optimizer sgd_opt(params, sgd({.lr = 0.1, .momentum = 0.9}));
+  sgd_opt.step();
+  sgd_opt.save(state_path);
+  CHECK_THROWS_WITH_AS(opt.load(state_path),
+                       doctest::Contains(("Optimizer::load: '" + state_path + "': load_state_dict: ").c_str()),
+                       tg::Error);
+  // A model checkpoint is not optimizer state.
+  nn::save_safetensors(model_path, {{"w", ones({2}, DType::f64)}}, {{"format", "tapegrad"}});
+  CHECK_THROWS_WITH_AS(opt.load(model_path), doctest::Contains("holds 'tapegrad', not optimizer state"),
+                       tg::Error);
+  CHECK_THROWS_WITH_AS(opt.load((dir / "tapegrad_no_such_file.safetensors").string()),
+                       doctest::Contains("tapegrad_no_such_file.safetensors"), tg::Error);
+  std::filesystem::remove(state_path);
+  std::filesystem::remove(model_path);
 }
 
 TEST_CASE("optim: load_state_dict names a missing, unexpected or mismatched entry and changes nothing") {

@@ -45,6 +45,14 @@ constexpr std::int64_t kParallelMinWork = 128 * 128 * 64;
 // the blocked path (which packs KC rows at a time) is used instead.
 constexpr std::int64_t kSkinnyMaxPanelBytes = 1 << 20;
 
+// C with at most this many columns and at least this many rows, with A
+// stored transposed, takes the column path (Note [column kernel] in
+// gemm_kernel.hpp). With A not transposed the panel must be packed with a
+// transpose, which measured slower than the skinny path (128x10x256: 34 vs
+// 81 GFLOP/s), so those shapes stay there.
+constexpr std::int64_t kColumnMaxCols = 16;
+constexpr std::int64_t kColumnMinRows = 16;
+
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
 // A grow-only, 64-byte-aligned scratch buffer. One per thread (thread_local)
@@ -184,6 +192,69 @@ void gemm_skinny(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int
   }
 }
 
+// The column path (Note [column kernel]): C with at most kColumnMaxCols
+// columns, built from MR-row tiles in which each register holds a piece of a
+// column of C. A must be stored transposed (op(A) = A^T), so that op(A) is
+// contiguous down its columns and is read in place; only the last, partial
+// tile is packed into a zero-padded K x MR panel. op(B) is read in place.
+// The order of each sum is k = 0, 1, ..., K-1 for any thread count.
+template <class T, std::int64_t kCols>
+void column_chunk(const Operands<T>& op, const T* a, std::int64_t lda, std::int64_t i0,
+                  std::int64_t m, std::int64_t j0, std::int64_t K, T alpha, T beta, T* C,
+                  std::int64_t ldc) {
+  const T* b = op.trans_b ? op.B + j0 * op.ldb : op.B + j0;
+  const std::int64_t b_k_stride = op.trans_b ? 1 : op.ldb, b_j_stride = op.trans_b ? op.ldb : 1;
+  gemm_detail::column_kernel<T, kCols>(K, a, lda, b, b_k_stride, b_j_stride, m, alpha, beta,
+                                       C + i0 * ldc + j0, ldc);
+}
+
+// The same for a width known only at run time (1 <= cols <= kMaxCols).
+template <class T, std::int64_t kCols = 1>
+void column_chunk(std::int64_t cols, const Operands<T>& op, const T* a, std::int64_t lda,
+                  std::int64_t i0, std::int64_t m, std::int64_t j0, std::int64_t K, T alpha,
+                  T beta, T* C, std::int64_t ldc) {
+  if constexpr (kCols < gemm_detail::ColumnTile<T>::kMaxCols)
+    if (cols != kCols)
+      return column_chunk<T, kCols + 1>(cols, op, a, lda, i0, m, j0, K, alpha, beta, C, ldc);
+  column_chunk<T, kCols>(op, a, lda, i0, m, j0, K, alpha, beta, C, ldc);
+}
+
+// Rows [i0, i0 + m) of C, m <= MR; requires op.trans_a.
+template <class T>
+void column_tile(const Operands<T>& op, std::int64_t i0, std::int64_t m, std::int64_t N,
+                 std::int64_t K, T alpha, T beta, T* C, std::int64_t ldc) {
+  constexpr std::int64_t MR = gemm_detail::ColumnTile<T>::MR;
+  constexpr std::int64_t kMaxCols = gemm_detail::ColumnTile<T>::kMaxCols;
+  const T* a = op.A + i0;
+  std::int64_t lda = op.lda;
+  if (m < MR) {  // the last tile: pack a(i0 + i, k) at panel[k * MR + i], zero-padded
+    T* panel = a_buffer<T>().get(MR * K);
+    for (std::int64_t k = 0; k < K; ++k) {
+      const T* src = op.A + k * op.lda + i0;
+      for (std::int64_t i = 0; i < m; ++i) panel[k * MR + i] = src[i];
+      for (std::int64_t i = m; i < MR; ++i) panel[k * MR + i] = T(0);
+    }
+    a = panel;
+    lda = MR;
+  }
+  // N in chunks of nearly equal width, each at most kMaxCols.
+  const std::int64_t chunks = ceil_div(N, kMaxCols);
+  for (std::int64_t c = 0; c < chunks; ++c) {
+    const std::int64_t j0 = N * c / chunks, cols = N * (c + 1) / chunks - j0;
+    column_chunk<T>(cols, op, a, lda, i0, m, j0, K, alpha, beta, C, ldc);
+  }
+}
+
+template <class T>
+void gemm_columns(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
+                  T beta, T* C, std::int64_t ldc, int threads) {
+  constexpr std::int64_t MR = gemm_detail::ColumnTile<T>::MR;
+  const std::int64_t tiles = ceil_div(M, MR);
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tiles > 1)
+  for (std::int64_t t = 0; t < tiles; ++t)
+    column_tile(op, t * MR, std::min(MR, M - t * MR), N, K, alpha, beta, C, ldc);
+}
+
 // Note [row gemm]
 // With one or two rows of C (a batch-1 step: x [1, 784] @ W^T), every element
 // of B is used once or twice, so packing B (the blocked and skinny paths do)
@@ -318,7 +389,9 @@ void gemm_impl(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::
   }
   const int threads = work >= kParallelMinWork ? get_num_threads() : 1;
   const std::int64_t skinny_panel_bytes = K * Tile<T>::NR * static_cast<std::int64_t>(sizeof(T));
-  if (N <= Tile<T, 1>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
+  if (N <= kColumnMaxCols && trans_a && M >= kColumnMinRows)
+    gemm_columns(op, M, N, K, alpha, beta, C, ldc, threads);
+  else if (N <= Tile<T, 1>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
     gemm_skinny<T, 1>(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (N <= Tile<T, 2>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
     gemm_skinny<T, 2>(op, M, N, K, alpha, beta, C, ldc, threads);

@@ -17,10 +17,13 @@
 // summation order fixed by the shape, so results are bitwise identical for
 // any thread count.
 //
-// Four paths, chosen by shape alone:
+// Five paths, chosen by shape alone:
 //   - tiny problems (M*N*K <= 4096): the plain triple loop;
 //   - one or two rows of C (M <= 2): no packing, rows of C built straight
 //     from B (Note [row gemm] in gemm.cpp);
+//   - A transposed with few columns of C (trans_a, N <= 16, M >= 16: the
+//     weight-gradient shapes of a 10-output layer): vectors run down the
+//     columns of C, A and B read in place (Note [column kernel] in gemm.cpp);
 //   - skinny (N <= NR, and op(B) packed in at most 1 MiB): op(B) packed once,
 //     A read in place (no A packing);
 //   - everything else: the blocked algorithm above.

@@ -160,6 +160,30 @@ TEST_CASE("gemm: alpha, beta and leading dimensions larger than the width") {
   check_cases<double>(cases);
 }
 
+// The column path (Note [column kernel] in tensor/gemm_kernel.hpp): A stored
+// transposed, N <= 16, M >= 16; tiles of 4 vectors of rows with 32 vector
+// registers, 2 otherwise. Shapes at and around those limits, the partial last
+// tile, column chunks of every width, both layouts of B, alpha, beta and padding.
+template <class T>
+std::vector<Case> column_cases() {
+  constexpr std::int64_t W = static_cast<std::int64_t>(xsimd::batch<T>::size);
+  constexpr std::int64_t mr = (sizeof(xsimd::batch<T>) >= 64 ? 4 : 2) * W;
+  std::vector<Case> cases;
+  for (bool tb : {false, true})
+    for (std::int64_t M : {std::int64_t{1}, std::int64_t{2}, std::int64_t{3}, std::int64_t{15},
+                           std::int64_t{16}, std::int64_t{17}, mr - 1, mr, mr + 1, 2 * mr + 3})
+      for (std::int64_t N : {1, 2, 5, 6, 7, 9, 10, 12, 13, 16, 17})
+        for (std::int64_t K : {1, 4, 37, 300})
+          for (double beta : {0.0, 0.5})
+            cases.push_back({true, tb, M, N, K, beta == 0 ? 1.0 : -0.5, beta, beta == 0 ? 0 : 3});
+  return cases;
+}
+
+TEST_CASE("gemm: the column path for A^T B with few columns") {
+  check_cases<float>(column_cases<float>());
+  check_cases<double>(column_cases<double>());
+}
+
 TEST_CASE("gemm: beta = 0 never reads C (NaN in C does not leak)") {
   // gemm_error_ratio fills C with NaN whenever beta == 0; any NaN read shows up.
   for (auto [M, N, K] : {std::array<std::int64_t, 3>{2, 3, 4}, {50, 10, 30}, {100, 90, 300}}) {
@@ -185,7 +209,8 @@ TEST_CASE("gemm: results are bitwise identical for 1 and 2 threads") {
   for (bool ta : {false, true})
     for (bool tb : {false, true})
       for (auto [M, N, K] : {std::array<std::int64_t, 3>{300, 200, 530}, {512, 10, 784},
-                             {13, 500, 300}, {257, 33, 129}}) {
+                             {13, 500, 300}, {257, 33, 129}, {200, 10, 300},
+                             {64, 16, 50}}) {
         INFO(ta, tb, " ", M, "x", N, "x", K);
         const auto A = random_values<float>(M * K, 3);
         const auto B = random_values<float>(K * N, 4);

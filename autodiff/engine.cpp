@@ -1,7 +1,7 @@
 #include "autodiff/engine.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <queue>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -26,23 +26,13 @@ double l2_norm(const Tensor& t) {
 // consume Vars that already exist, so each node's inputs have smaller
 // numbers than the node. Visiting nodes from the largest number down is
 // therefore a topological order of the reversed graph: no sorting by
-// dependencies is needed, only by sequence number.
-std::vector<Node*> reachable_nodes(const std::vector<Var>& roots) {
-  std::vector<Node*> order, stack;
-  std::unordered_set<Node*> seen;
-  for (const Var& r : roots)
-    if (r.grad_fn() && seen.insert(r.grad_fn().get()).second) stack.push_back(r.grad_fn().get());
-  while (!stack.empty()) {
-    Node* node = stack.back();
-    stack.pop_back();
-    order.push_back(node);
-    for (const Var& in : node->inputs)
-      if (in.requires_grad() && in.grad_fn() && seen.insert(in.grad_fn().get()).second)
-        stack.push_back(in.grad_fn().get());
-  }
-  std::sort(order.begin(), order.end(), [](Node* a, Node* b) { return a->seq > b->seq; });
-  return order;
-}
+// dependencies is needed, only by sequence number. The pass keeps the nodes
+// that have received a gradient in a heap and always visits the largest
+// number next; by then every consumer of that node has been visited.
+struct LaterFirst {
+  bool operator()(const Node* a, const Node* b) const { return a->seq < b->seq; }
+};
+using ReadyQueue = std::priority_queue<Node*, std::vector<Node*>, LaterFirst>;
 
 std::string describe(const Node& node) {
   std::string s = std::string(op_name(node.op)) + " (#" + std::to_string(node.seq);
@@ -100,10 +90,12 @@ Tensor seed_for(const Var& root, const Tensor& seed) {
 }
 
 // One backward pass. Gradients flowing into non-leaf Vars wait in `pending`
-// (keyed by the node that produced the Var) until that node is visited;
-// gradients for leaves are summed in `leaf_grads` and handed over at the end.
+// (keyed by the node that produced the Var) until that node is visited, and
+// the node waits in `ready` (Note [reverse tape order]); gradients for leaves
+// are summed in `leaf_grads` and handed over at the end.
 struct Pass {
   std::unordered_map<const Node*, Var> pending;
+  ReadyQueue ready;
   std::unordered_map<const VarImpl*, Var> leaf_grads;
   std::vector<Var> leaves;  // in the order first reached
   // Non-leaf Vars whose gradient the caller of grad() asked for.
@@ -112,7 +104,9 @@ struct Pass {
 
   void send(const Var& target, const Var& g) {
     if (const auto& node = target.grad_fn()) {
-      pending[node.get()] = accumulate(pending[node.get()], g);
+      auto [it, fresh] = pending.try_emplace(node.get(), g);
+      if (fresh) ready.push(node.get());
+      else it->second = accumulate(it->second, g);
     } else {
       auto [it, fresh] = leaf_grads.try_emplace(target.id(), g);
       if (fresh) leaves.push_back(target);
@@ -122,7 +116,6 @@ struct Pass {
 
   void visit(Node& node, bool retain_graph) {
     auto it = pending.find(&node);
-    if (it == pending.end()) return;  // reachable, but no gradient flows here
     const Var out = node.out();
     const Var grad = run_hooks(*out.impl(), it->second);
     pending.erase(it);
@@ -176,7 +169,11 @@ Pass run(const std::vector<Var>& roots, const std::vector<Tensor>& seeds, bool r
            "was computed under NoGradGuard)");
     pass.send(root, Var(seed_for(root, seeds.empty() ? Tensor() : seeds[i])));
   }
-  for (Node* node : reachable_nodes(roots)) pass.visit(*node, retain_graph);
+  while (!pass.ready.empty()) {
+    Node* node = pass.ready.top();
+    pass.ready.pop();
+    pass.visit(*node, retain_graph);
+  }
   return pass;
 }
 

@@ -2,7 +2,7 @@
 //
 // backward(roots) computes, for every leaf that requires a gradient, the
 // derivative of the roots with respect to it, and adds it to leaf.grad().
-// It visits the nodes reachable from the roots in *decreasing sequence
+// It visits the nodes that a gradient flows into in *decreasing sequence
 // number*. A node's inputs were all created before it, so their sequence
 // numbers are smaller: reverse tape order is a topological order, and when
 // a node is visited, every contribution to its output's gradient has already

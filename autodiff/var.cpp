@@ -125,13 +125,19 @@ Node::~Node() {
   }
 }
 
-Var record(OpId op, Tensor value, std::vector<Var> inputs, BackwardFn backward, OpAttrs attrs) {
-  bool needs_grad = false;
-  if (grad_enabled)
-    for (const Var& in : inputs) needs_grad = needs_grad || in.requires_grad();
-  Var out(std::move(value), false);
-  if (!needs_grad) return out;
+namespace {
 
+// A node is recorded when grad mode is on and some input requires a gradient.
+template <class Inputs>
+bool needs_grad(const Inputs& inputs) {
+  if (!grad_enabled) return false;
+  for (const Var& in : inputs)
+    if (in.requires_grad()) return true;
+  return false;
+}
+
+// Gives `out` a node on the tape (record() decided that one is needed).
+Var attach_node(OpId op, Var out, std::vector<Var> inputs, BackwardFn backward, OpAttrs attrs) {
   auto node = std::make_shared<Node>();
   node->seq = sequence++;
   node->op = op;
@@ -144,6 +150,21 @@ Var record(OpId op, Tensor value, std::vector<Var> inputs, BackwardFn backward, 
   out.impl()->grad_fn = std::move(node);
   out.impl()->requires_grad = true;
   return out;
+}
+
+}  // namespace
+
+Var record(OpId op, Tensor value, std::vector<Var> inputs, BackwardFn backward, OpAttrs attrs) {
+  Var out(std::move(value), false);
+  if (!needs_grad(inputs)) return out;
+  return attach_node(op, std::move(out), std::move(inputs), backward, std::move(attrs));
+}
+
+Var record(OpId op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward,
+           OpAttrs attrs) {
+  Var out(std::move(value), false);
+  if (!needs_grad(inputs)) return out;
+  return attach_node(op, std::move(out), std::vector<Var>(inputs), backward, std::move(attrs));
 }
 
 }  // namespace tg

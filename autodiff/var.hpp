@@ -16,12 +16,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "autodiff/op_table.hpp"
 #include "tensor/im2col.hpp"
+#include "tensor/small_vector.hpp"
 #include "tensor/tensor.hpp"
 
 namespace tg {
@@ -144,7 +146,9 @@ struct Node {
   OpId op = OpId::leaf;         ///< which primitive ran
   BackwardFn backward = nullptr;  ///< the primitive's backward formula
   std::vector<Var> inputs;      ///< strong references: the graph keeps its inputs alive
-  std::vector<std::size_t> input_versions;  ///< storage versions when recorded (in-place check)
+  /// Storage versions of the inputs when recorded (in-place check); inline
+  /// for up to four inputs, so recording allocates nothing here.
+  detail::SmallVector<std::size_t, 4> input_versions;
   std::weak_ptr<VarImpl> output;  ///< weak: the output owns this node, not the reverse
   OpAttrs attrs;                ///< non-tensor arguments saved for backward
   bool released = false;        ///< set by backward without retain_graph
@@ -208,6 +212,10 @@ class EnableGradGuard : public GradModeGuard {
 /// and some input requires a gradient, gives it a Node with the next tape
 /// sequence number. Every primitive's forward ends with a call to this.
 Var record(OpId op, Tensor value, std::vector<Var> inputs, BackwardFn backward,
+           OpAttrs attrs = {});
+/// record() for a braced list of inputs, `{a, b}`: the same, but builds the
+/// node's input list only when a node is recorded (no allocation in no-grad).
+Var record(OpId op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward,
            OpAttrs attrs = {});
 
 /// The sequence number the next recorded node will get (counted per thread).

@@ -59,7 +59,8 @@ Tensor unary(const char* name, const Tensor& x) {
 }
 
 // The plumbing every binary op shares: equal dtypes, NumPy broadcasting, a
-// fresh contiguous result of the broadcast shape.
+// fresh contiguous result of the broadcast shape. The loop reads a repeated
+// operand through stride-0 axes (tensor/iter.hpp), so nothing is expanded.
 template <class Op, Domain D = Domain::any>
 Tensor binary(const char* name, const Tensor& a, const Tensor& b) {
   check_same_dtype(name, a, b);
@@ -67,7 +68,7 @@ Tensor binary(const char* name, const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty(shape, a.dtype());
   dispatch_for<D>(a.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    detail::apply_binary<T>(Op{}, out, a.expand(shape), b.expand(shape));
+    detail::apply_binary<T>(Op{}, out, a, b);
   });
   return out;
 }
@@ -169,7 +170,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     using T = typename decltype(tag)::type;
     dispatch(cond.dtype(), "where", [&](auto cond_tag) {
       using C = typename decltype(cond_tag)::type;
-      detail::apply_where<T, C>(out, cond.expand(shape), a.expand(shape), b.expand(shape));
+      detail::apply_where<T, C>(out, cond, a, b);
     });
   });
   return out;

@@ -1,8 +1,8 @@
 // tensor/iter.hpp — walking several strided operands of one shape together.
 //
 // An elementwise op sees its output and its inputs as N tensors of the same
-// shape (inputs broadcast with expand(), so a repeated axis has stride 0).
-// The walk
+// shape: an input that broadcasts is read with stride 0 along its repeated
+// axes, as if expand()ed, without building the expanded tensor. The walk
 //   1. drops size-1 axes and merges neighbouring axes that are contiguous for
 //      every operand (coalescing): a contiguous op becomes one long row,
 //      [M, N] + [N] becomes M rows of N with the second operand restarting
@@ -24,6 +24,7 @@
 
 #include "tensor/parallel.hpp"
 #include "tensor/simd_kernels.hpp"
+#include "tensor/small_vector.hpp"
 #include "tensor/tensor.hpp"
 
 namespace tg::detail {
@@ -31,36 +32,54 @@ namespace tg::detail {
 /// Elements per parallel chunk: below this, threads cost more than they save.
 inline constexpr std::int64_t kElementwiseGrain = 32768;
 
+/// Per-axis lists of a loop, inline up to 6 axes: a small op allocates
+/// nothing here (Note [inline dims] in tensor/small_vector.hpp).
+using LoopDims = SmallVector<std::int64_t, 6>;
+
 /// N operands of one shape, coalesced. Offsets and strides are in elements of
 /// each operand's own storage.
 template <std::size_t N>
 struct StridedLoop {
-  Shape shape;                          // at least one axis
-  std::array<Strides, N> strides;       // per operand, one entry per axis
+  LoopDims shape;                       // at least one axis
+  std::array<LoopDims, N> strides;      // per operand, one entry per axis
   std::array<std::int64_t, N> offsets;  // per operand, its first element
   std::int64_t numel = 0;
 };
 
-/// Builds the coalesced loop; every operand must have operands[0]'s shape.
+/// Operand t's stride along axis d of an nd-axis loop shape it broadcasts to:
+/// axes align from the right, and a missing or size-1 axis repeats (stride 0),
+/// exactly as if t had been expand()ed to that shape.
+inline std::int64_t broadcast_stride(const Tensor& t, std::size_t d, std::size_t nd) {
+  const std::size_t lead = nd - t.shape().size();
+  if (d < lead || t.shape()[d - lead] == 1) return 0;
+  return t.strides()[d - lead];
+}
+
+/// Builds the coalesced loop over operands[0]'s shape; every other operand
+/// must broadcast to it (the caller checked, e.g. with broadcast_shapes), and
+/// is read through stride-0 axes where it is repeated, with no expand() needed.
 template <std::size_t N>
 StridedLoop<N> make_loop(const std::array<const Tensor*, N>& operands) {
   StridedLoop<N> loop;
   const Shape& shape = operands[0]->shape();
+  const std::size_t nd = shape.size();
   loop.numel = operands[0]->numel();
   for (std::size_t k = 0; k < N; ++k) loop.offsets[k] = operands[k]->offset();
-  for (std::size_t d = 0; d < shape.size(); ++d) {
+  for (std::size_t d = 0; d < nd; ++d) {
     if (shape[d] == 1) continue;  // its stride never matters
+    std::array<std::int64_t, N> stride;
+    for (std::size_t k = 0; k < N; ++k) stride[k] = broadcast_stride(*operands[k], d, nd);
     // Axis d continues the previous kept axis when, for every operand, one
     // step there equals shape[d] steps here.
     bool merge = !loop.shape.empty();
     for (std::size_t k = 0; k < N && merge; ++k)
-      merge = loop.strides[k].back() == operands[k]->strides()[d] * shape[d];
+      merge = loop.strides[k].back() == stride[k] * shape[d];
     if (merge) {
       loop.shape.back() *= shape[d];
-      for (std::size_t k = 0; k < N; ++k) loop.strides[k].back() = operands[k]->strides()[d];
+      for (std::size_t k = 0; k < N; ++k) loop.strides[k].back() = stride[k];
     } else {
       loop.shape.push_back(shape[d]);
-      for (std::size_t k = 0; k < N; ++k) loop.strides[k].push_back(operands[k]->strides()[d]);
+      for (std::size_t k = 0; k < N; ++k) loop.strides[k].push_back(stride[k]);
     }
   }
   if (loop.shape.empty()) {  // 0-d or all extents 1: one element
@@ -79,8 +98,14 @@ void walk_rows(const StridedLoop<N>& loop, std::int64_t begin, std::int64_t end,
   const std::int64_t inner = loop.shape[nd - 1];
   std::array<std::int64_t, N> inner_stride;
   for (std::size_t k = 0; k < N; ++k) inner_stride[k] = loop.strides[k][nd - 1];
+  if (nd == 1) {  // coalesced into one row (the common case): no odometer needed
+    std::array<std::int64_t, N> pos;
+    for (std::size_t k = 0; k < N; ++k) pos[k] = loop.offsets[k] + begin * inner_stride[k];
+    row(pos, inner_stride, end - begin);
+    return;
+  }
   // The multi-index of element `begin`, and where each operand is there.
-  std::vector<std::int64_t> index(nd);
+  LoopDims index(nd, 0);
   std::array<std::int64_t, N> pos = loop.offsets;
   std::int64_t rest = begin;
   for (std::size_t d = nd; d-- > 0;) {
@@ -127,7 +152,7 @@ void apply_unary(const Op& op, const Tensor& out, const Tensor& x) {
   });
 }
 
-/// out = op(a, b) elementwise; a and b already have out's shape.
+/// out = op(a, b) elementwise; a and b broadcast to out's shape.
 template <class T, class Op>
 void apply_binary(const Op& op, const Tensor& out, const Tensor& a, const Tensor& b) {
   const auto loop = make_loop<3>({&out, &a, &b});
@@ -139,7 +164,7 @@ void apply_binary(const Op& op, const Tensor& out, const Tensor& a, const Tensor
   });
 }
 
-/// out = cond != 0 ? a : b elementwise; all three already have out's shape.
+/// out = cond != 0 ? a : b elementwise; all three broadcast to out's shape.
 /// C is cond's element type, T the others'.
 template <class T, class C>
 void apply_where(const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b) {

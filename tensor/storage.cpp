@@ -1,6 +1,7 @@
 #include "tensor/storage.hpp"
 
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <unordered_map>
@@ -107,7 +108,16 @@ AllocatorStats allocator_stats() { return allocator().stats(); }
 void empty_cache() { allocator().empty(); }
 void set_cache_limit(std::size_t bytes) { allocator().set_limit(bytes); }
 
-Storage::Storage(std::size_t nbytes) : data_(allocator().allocate(nbytes)), nbytes_(nbytes) {}
+Storage::Storage(std::size_t nbytes) : nbytes_(nbytes) {
+  if (nbytes > kInlineStorageBytes) {
+    data_ = allocator().allocate(nbytes);
+    return;
+  }
+  std::size_t room = sizeof(inline_);
+  data_ = inline_;
+  is_inline_ = true;
+  std::align(kStorageAlignment, kInlineStorageBytes, data_, room);  // always fits
+}
 
 Storage::Storage(void* data, std::size_t nbytes, std::function<void()> release)
     : data_(data), nbytes_(nbytes), release_(std::move(release)) {
@@ -116,7 +126,7 @@ Storage::Storage(void* data, std::size_t nbytes, std::function<void()> release)
 
 Storage::~Storage() {
   if (release_) release_();
-  else allocator().release(data_, nbytes_);
+  else if (!is_inline_) allocator().release(data_, nbytes_);
 }
 
 }  // namespace tg

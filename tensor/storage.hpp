@@ -22,8 +22,15 @@ inline constexpr std::size_t kStorageAlignment = 64;
 // arithmetic). So a freed buffer goes into a cache keyed by its size class and
 // the next request of that class reuses it. The cache holds at most
 // `cache_limit` bytes (default 1 GiB); anything beyond is freed at once.
+// Buffers of at most kInlineStorageBytes skip the allocator altogether: they
+// live inside the Storage object (Note [inline storage]).
 
-/// Counters of the caching allocator (Note [caching allocator]). Byte counts
+/// Buffers up to this many bytes (a 0-d value, a short vector) are stored
+/// inside the Storage object itself and never reach the caching allocator.
+inline constexpr std::size_t kInlineStorageBytes = 64;
+
+/// Counters of the caching allocator (Note [caching allocator]); inline
+/// buffers (kInlineStorageBytes or less) are not counted. Byte counts
 /// are in size classes (requests rounded up: 64-byte steps below 64 KiB, then
 /// four classes per power of two).
 struct AllocatorStats {
@@ -41,13 +48,20 @@ void empty_cache();
 /// cache, so buffers cached under the old limit are freed at once.
 void set_cache_limit(std::size_t bytes);
 
+// Note [inline storage]
+// A one-element op allocates its result's Storage object anyway (through
+// std::make_shared); a 64-byte buffer inside that object costs nothing more,
+// while a trip to the caching allocator takes a lock and a hash lookup, as
+// long as the arithmetic itself. Small buffers therefore live inline.
+
 /// One 64-byte-aligned buffer shared (through std::shared_ptr) by every tensor
-/// that looks at it; either owned (from the caching allocator) or wrapping
-/// external memory with a release callback.
+/// that looks at it; either owned (inline when small, else from the caching
+/// allocator) or wrapping external memory with a release callback.
 class Storage {
  public:
-  /// Allocates `nbytes` of uninitialised, 64-byte-aligned memory from the
-  /// caching allocator. @throws std::bad_alloc if the system is out of memory.
+  /// Allocates `nbytes` of uninitialised, 64-byte-aligned memory: inside this
+  /// object up to kInlineStorageBytes, otherwise from the caching allocator.
+  /// @throws std::bad_alloc if the system is out of memory.
   explicit Storage(std::size_t nbytes);
   /// Wraps external memory; `release` runs when the last handle goes away
   /// (an empty `release` makes a non-owning view).
@@ -73,6 +87,11 @@ class Storage {
   std::size_t nbytes_ = 0;
   std::size_t version_ = 0;
   std::function<void()> release_;  // empty: we own data_
+  bool is_inline_ = false;         // data_ points into inline_
+  // Note [inline storage]: room for kInlineStorageBytes at a 64-byte boundary.
+  // (Over-aligning the whole object instead would make std::make_shared use
+  // the aligned operator new, which is slower than the whole op.)
+  unsigned char inline_[kInlineStorageBytes + kStorageAlignment - 1];
 };
 
 }  // namespace tg

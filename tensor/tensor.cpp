@@ -100,8 +100,15 @@ Tensor::Tensor(std::shared_ptr<Storage> storage, DType dtype, Shape shape, Strid
 
 Tensor Tensor::empty(const Shape& shape, DType dtype) {
   const std::int64_t n = shape_numel(shape, "empty");
-  auto storage = std::make_shared<Storage>(static_cast<std::size_t>(n) * dtype_size(dtype));
-  return Tensor(std::move(storage), dtype, shape, contiguous_strides(shape), 0);
+  // A fresh buffer fits its own contiguous layout: the public constructor's
+  // checks would only repeat shape_numel, on every op's result.
+  Tensor t;
+  t.storage_ = std::make_shared<Storage>(static_cast<std::size_t>(n) * dtype_size(dtype));
+  t.dtype_ = dtype;
+  t.shape_ = shape;
+  t.strides_ = contiguous_strides(shape);
+  t.numel_ = n;
+  return t;
 }
 
 std::int64_t Tensor::size(std::int64_t axis) const {

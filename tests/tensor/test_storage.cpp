@@ -46,3 +46,19 @@ TEST_CASE("storage: a reused buffer holds what its new owner writes, nothing of 
   tg::Tensor z = tg::zeros({256});
   for (double v : z.to_double_vector()) REQUIRE(v == 0.0);
 }
+
+TEST_CASE("storage: small buffers live inside the storage object, aligned, outside the cache") {
+  const auto before = tg::allocator_stats();
+  for (std::int64_t n : {0, 1, 16}) {  // up to kInlineStorageBytes (16 floats)
+    tg::Tensor t = tg::full({n}, 2.0);
+    CHECK(reinterpret_cast<std::uintptr_t>(t.storage()->data()) % tg::kStorageAlignment == 0);
+    CHECK(t.to_double_vector() == std::vector<double>(static_cast<std::size_t>(n), 2.0));
+  }
+  const auto after = tg::allocator_stats();
+  CHECK(after.hits == before.hits);
+  CHECK(after.misses == before.misses);
+  CHECK(after.live_bytes == before.live_bytes);
+  // One element more goes to the caching allocator.
+  tg::Tensor big = tg::empty({17});
+  CHECK(tg::allocator_stats().live_bytes == before.live_bytes + 128);
+}

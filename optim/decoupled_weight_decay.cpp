@@ -23,13 +23,7 @@ void DecoupledWeightDecay::prepare(UpdateContext&) {
 
 void DecoupledWeightDecay::update_chunk(UpdateContext&, const Chunk& chunk) {
   if (!scale_with_lr_ || current_ == 0 || !selected_[chunk.param]) return;
-  dispatch_floating(chunk.dtype, "decoupled_weight_decay", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* u = chunk.update<T>();
-    const T* theta = chunk.value<T>();
-    const T lambda = static_cast<T>(current_);  // as add_(u, θ, λ) rounds it
-    for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = u[k] + lambda * theta[k];
-  });
+  detail::add_scaled_value(chunk, current_, "decoupled_weight_decay");
 }
 
 void DecoupledWeightDecay::after_step(UpdateContext& ctx) {

@@ -27,6 +27,16 @@ double sum_squares(const Tensor& t) {
 // one (Note [vector sums of squares]). The sum runs per chunk of kFusedChunk
 // elements, so that the Chain's fused sweep, which applies chunk by chunk
 // (Note [fused update] in optim/transform.hpp), measures the same bits.
+void add_scaled_value(const Chunk& chunk, double lambda, const char* op) {
+  dispatch_floating(chunk.dtype, op, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* u = chunk.update<T>();
+    const T* theta = chunk.value<T>();
+    const T l = static_cast<T>(lambda);
+    for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = u[k] + l * theta[k];
+  });
+}
+
 double add_and_sum_squares(const Tensor& theta, const Tensor& u, std::int64_t begin,
                            std::int64_t size) {
   double total = 0;

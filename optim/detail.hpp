@@ -26,6 +26,9 @@ double add_and_sum_squares(const Tensor& theta, const Tensor& u);
 /// The same on elements [begin, begin + size) only; does not mark θ modified.
 double add_and_sum_squares(const Tensor& theta, const Tensor& u, std::int64_t begin,
                            std::int64_t size);
+/// u += λ·θ on one chunk (coupled L2 and lr-scaled decoupled decay share
+/// it); λ is rounded to the chunk's dtype first, as add_(u, θ, λ) rounds it.
+void add_scaled_value(const Chunk& chunk, double lambda, const char* op);
 /// Σ x² over each unit (row along axis 0 for dim ≥ 2, the whole tensor else).
 std::vector<double> unit_sum_squares(const Tensor& t);
 /// Number of elements in one unit (see unit_sum_squares).

@@ -89,12 +89,22 @@ Tensor seed_for(const Var& root, const Tensor& seed) {
   return seed;
 }
 
-// One backward pass. Gradients flowing into non-leaf Vars wait in `pending`
-// (keyed by the node that produced the Var) until that node is visited, and
-// the node waits in `ready` (Note [reverse tape order]); gradients for leaves
-// are summed in `leaf_grads` and handed over at the end.
+// Note [input buffer]
+// A node can receive several gradient contributions (its output is used more
+// than once) before it is visited. They are summed in the node itself, in
+// Node::grad_buffer, the way PyTorch's engine keeps an InputBuffer per node:
+// the first contribution puts the node in the ready queue, later ones are
+// added to the buffer, and visiting the node takes the sum out. Keeping the
+// buffer in the node rather than in a map keyed by node costs no hashing and
+// no allocation per node. A node belongs to at most one pass at a time: a
+// backward started from a hook through the same nodes is an error, and a pass
+// that throws empties the buffers it filled (Pass::~Pass).
+
+// One backward pass. Gradients flowing into non-leaf Vars wait in their
+// node's buffer (Note [input buffer]) and the node waits in `ready` (Note
+// [reverse tape order]); gradients for leaves are summed in `leaf_grads` and
+// handed over at the end.
 struct Pass {
-  std::unordered_map<const Node*, Var> pending;
   ReadyQueue ready;
   std::unordered_map<const VarImpl*, Var> leaf_grads;
   std::vector<Var> leaves;  // in the order first reached
@@ -102,11 +112,33 @@ struct Pass {
   std::unordered_map<const Node*, Var> captured;
   std::unordered_set<const Node*> capture;
 
+  Pass() = default;
+  Pass(const Pass&) = delete;
+  Pass& operator=(const Pass&) = delete;
+  Pass(Pass&&) = default;
+  // Only a pass that stopped early (an error) has nodes left in `ready`.
+  ~Pass() {
+    for (; !ready.empty(); ready.pop())
+      if (ready.top()->buffer_pass == id) ready.top()->grad_buffer = Var();
+  }
+
+  // Numbers the passes of this thread, so that a node can tell whose buffer it holds.
+  static inline thread_local std::uint64_t passes_started = 0;
+  std::uint64_t id = ++passes_started;
+
   void send(const Var& target, const Var& g) {
     if (const auto& node = target.grad_fn()) {
-      auto [it, fresh] = pending.try_emplace(node.get(), g);
-      if (fresh) ready.push(node.get());
-      else it->second = accumulate(it->second, g);
+      if (!node->grad_buffer.defined()) {
+        node->grad_buffer = g;
+        node->buffer_pass = id;
+        ready.push(node.get());
+      } else if (node->buffer_pass != id) {
+        fail("backward: ", describe(*node),
+             " is already part of a backward pass that has not finished (a backward or grad() "
+             "called from a hook through the same graph); run it after the first pass returns");
+      } else {
+        node->grad_buffer = accumulate(node->grad_buffer, g);
+      }
     } else {
       auto [it, fresh] = leaf_grads.try_emplace(target.id(), g);
       if (fresh) leaves.push_back(target);
@@ -115,11 +147,10 @@ struct Pass {
   }
 
   void visit(Node& node, bool retain_graph) {
-    auto it = pending.find(&node);
     const Var out = node.out();
-    const Var grad = run_hooks(*out.impl(), it->second);
-    pending.erase(it);
-    if (capture.count(&node)) captured[&node] = grad;
+    const Var grad = run_hooks(*out.impl(), std::move(node.grad_buffer));
+    node.grad_buffer = Var();
+    if (!capture.empty() && capture.count(&node)) captured[&node] = grad;
 
     if (node.released)
       fail("backward: the graph through ", describe(node),

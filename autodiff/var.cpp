@@ -109,7 +109,7 @@ Var Node::out() const { return Var(output.lock()); }
 Node::~Node() {
   --live_nodes;
   std::vector<std::shared_ptr<Node>> orphans;
-  auto adopt = [&orphans](std::vector<Var>& inputs) {
+  auto adopt = [&orphans](Inputs& inputs) {
     for (Var& in : inputs) {
       const auto& impl = in.impl();
       if (impl && impl.use_count() == 1 && impl->grad_fn && impl->grad_fn.use_count() == 1)
@@ -128,8 +128,8 @@ Node::~Node() {
 namespace {
 
 // A node is recorded when grad mode is on and some input requires a gradient.
-template <class Inputs>
-bool needs_grad(const Inputs& inputs) {
+template <class List>
+bool needs_grad(const List& inputs) {
   if (!grad_enabled) return false;
   for (const Var& in : inputs)
     if (in.requires_grad()) return true;
@@ -137,14 +137,15 @@ bool needs_grad(const Inputs& inputs) {
 }
 
 // Gives `out` a node on the tape (record() decided that one is needed).
-Var attach_node(OpId op, Var out, std::vector<Var> inputs, BackwardFn backward, OpAttrs attrs) {
+Var attach_node(OpId op, Var out, const Var* first, const Var* last, BackwardFn backward,
+                OpAttrs attrs) {
   auto node = std::make_shared<Node>();
   node->seq = sequence++;
   node->op = op;
   node->backward = backward;
-  node->input_versions.reserve(inputs.size());
-  for (const Var& in : inputs) node->input_versions.push_back(in.value().storage()->version());
-  node->inputs = std::move(inputs);
+  node->inputs.assign(first, last);
+  for (const Var& in : node->inputs)
+    node->input_versions.push_back(in.value().storage()->version());
   node->attrs = std::move(attrs);
   node->output = out.impl();
   out.impl()->grad_fn = std::move(node);
@@ -154,17 +155,19 @@ Var attach_node(OpId op, Var out, std::vector<Var> inputs, BackwardFn backward, 
 
 }  // namespace
 
-Var record(OpId op, Tensor value, std::vector<Var> inputs, BackwardFn backward, OpAttrs attrs) {
+Var record(OpId op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward,
+           OpAttrs attrs) {
   Var out(std::move(value), false);
   if (!needs_grad(inputs)) return out;
-  return attach_node(op, std::move(out), std::move(inputs), backward, std::move(attrs));
+  return attach_node(op, std::move(out), inputs.data(), inputs.data() + inputs.size(), backward,
+                     std::move(attrs));
 }
 
 Var record(OpId op, Tensor value, std::initializer_list<Var> inputs, BackwardFn backward,
            OpAttrs attrs) {
   Var out(std::move(value), false);
   if (!needs_grad(inputs)) return out;
-  return attach_node(op, std::move(out), std::vector<Var>(inputs), backward, std::move(attrs));
+  return attach_node(op, std::move(out), inputs.begin(), inputs.end(), backward, std::move(attrs));
 }
 
 }  // namespace tg

@@ -115,8 +115,12 @@ class Var {
   std::shared_ptr<VarImpl> impl_;
 };
 
-/// Gradients of a node's inputs, one per input (undefined: no gradient).
-using Grads = std::vector<Var>;
+/// A node's inputs: inline for up to three (Note [inline dims] in
+/// tensor/small_vector.hpp), so recording a binary op allocates no list.
+using Inputs = detail::SmallVector<Var, 3>;
+/// Gradients of a node's inputs, one per input (undefined: no gradient);
+/// inline like Inputs.
+using Grads = detail::SmallVector<Var, 3>;
 /// A primitive's backward: given the node and the gradient of its output,
 /// the gradients of its inputs, in input order, written with Var ops.
 using BackwardFn = Grads (*)(const Node& node, const Var& grad);
@@ -145,13 +149,18 @@ struct Node {
   std::uint64_t seq = 0;        ///< position on the tape: creation order (per thread)
   OpId op = OpId::leaf;         ///< which primitive ran
   BackwardFn backward = nullptr;  ///< the primitive's backward formula
-  std::vector<Var> inputs;      ///< strong references: the graph keeps its inputs alive
+  Inputs inputs;                ///< strong references: the graph keeps its inputs alive
   /// Storage versions of the inputs when recorded (in-place check); inline
   /// for up to four inputs, so recording allocates nothing here.
   detail::SmallVector<std::size_t, 4> input_versions;
   std::weak_ptr<VarImpl> output;  ///< weak: the output owns this node, not the reverse
   OpAttrs attrs;                ///< non-tensor arguments saved for backward
   bool released = false;        ///< set by backward without retain_graph
+  /// Gradient contributions summed while a backward pass waits to visit this
+  /// node (Note [input buffer] in engine.cpp); undefined outside a pass.
+  Var grad_buffer;
+  /// The pass that filled grad_buffer (detects a re-entrant backward).
+  std::uint64_t buffer_pass = 0;
   /// Norm of the gradient sent to each input in the last backward, filled
   /// only while record_grad_norms is on (graph export, diagnostics).
   std::vector<double> grad_norms;
@@ -211,7 +220,7 @@ class EnableGradGuard : public GradModeGuard {
 /// Records one primitive: wraps `value` in a Var and, when grad mode is on
 /// and some input requires a gradient, gives it a Node with the next tape
 /// sequence number. Every primitive's forward ends with a call to this.
-Var record(OpId op, Tensor value, std::vector<Var> inputs, BackwardFn backward,
+Var record(OpId op, Tensor value, const std::vector<Var>& inputs, BackwardFn backward,
            OpAttrs attrs = {});
 /// record() for a braced list of inputs, `{a, b}`: the same, but builds the
 /// node's input list only when a node is recorded (no allocation in no-grad).

@@ -137,6 +137,35 @@ void for_each_row(const StridedLoop<N>& loop, RowFn&& row) {
                [&](std::int64_t begin, std::int64_t end) { walk_rows(loop, begin, end, row); });
 }
 
+// Note [one-row fast path]
+// Most elementwise ops in a training step or a scalar tape see operands that
+// are already one contiguous row: a fresh result and inputs of the same
+// element count, or one-element inputs read with stride 0. For those, below
+// the parallel grain, make_loop would coalesce everything into that same row
+// and walk_rows would make one call of the row kernel; one_row() recognises
+// the case and the caller makes that call directly, without building the
+// loop. Same kernel, same arguments: the results are bitwise those of the
+// general path.
+
+/// If `out` and every operand form one row of out.numel() elements
+/// (Note [one-row fast path]), stores each operand's stride (1: contiguous
+/// with out's element count, 0: one element repeated) and returns true.
+/// Operands must broadcast to out's shape, as for make_loop.
+template <std::size_t N>
+bool one_row(const std::array<const Tensor*, N>& operands, std::array<std::int64_t, N>& stride) {
+  const std::int64_t numel = operands[0]->numel();
+  if (numel == 0 || numel >= kElementwiseGrain) return false;
+  for (std::size_t k = 0; k < N; ++k) {
+    const Tensor& t = *operands[k];
+    // Broadcasting to out's shape with as many elements means the same shape
+    // up to size-1 axes, so row-major order is out's order.
+    if (t.numel() == numel && t.is_contiguous()) stride[k] = 1;
+    else if (t.numel() == 1) stride[k] = 0;
+    else return false;
+  }
+  return true;
+}
+
 /// Where element 0 of a tensor's storage is, typed.
 template <class T> T* storage_base(const Tensor& t) { return static_cast<T*>(t.storage()->data()); }
 
@@ -144,9 +173,13 @@ template <class T> T* storage_base(const Tensor& t) { return static_cast<T*>(t.s
 /// out's element type, U is x's.
 template <class T, class U, class Op>
 void apply_unary(const Op& op, const Tensor& out, const Tensor& x) {
-  const auto loop = make_loop<2>({&out, &x});
   T* o = storage_base<T>(out);
   const U* xs = storage_base<const U>(x);
+  if (std::array<std::int64_t, 2> s; one_row<2>({&out, &x}, s)) {
+    simd::unary_row(op, o + out.offset(), s[0], xs + x.offset(), s[1], out.numel());
+    return;
+  }
+  const auto loop = make_loop<2>({&out, &x});
   for_each_row(loop, [&](const auto& pos, const auto& stride, std::int64_t n) {
     simd::unary_row(op, o + pos[0], stride[0], xs + pos[1], stride[1], n);
   });
@@ -155,10 +188,15 @@ void apply_unary(const Op& op, const Tensor& out, const Tensor& x) {
 /// out = op(a, b) elementwise; a and b broadcast to out's shape.
 template <class T, class Op>
 void apply_binary(const Op& op, const Tensor& out, const Tensor& a, const Tensor& b) {
-  const auto loop = make_loop<3>({&out, &a, &b});
   T* o = storage_base<T>(out);
   const T* as = storage_base<const T>(a);
   const T* bs = storage_base<const T>(b);
+  if (std::array<std::int64_t, 3> s; one_row<3>({&out, &a, &b}, s)) {
+    simd::binary_row(op, o + out.offset(), s[0], as + a.offset(), s[1], bs + b.offset(), s[2],
+                     out.numel());
+    return;
+  }
+  const auto loop = make_loop<3>({&out, &a, &b});
   for_each_row(loop, [&](const auto& pos, const auto& stride, std::int64_t n) {
     simd::binary_row(op, o + pos[0], stride[0], as + pos[1], stride[1], bs + pos[2], stride[2], n);
   });

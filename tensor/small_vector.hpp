@@ -6,24 +6,28 @@
 // a one-element op that allocation costs as much as the arithmetic, so the
 // elementwise walk (tensor/iter.hpp) keeps its per-axis lists in a
 // SmallVector: up to N elements live inside the object, more spill to the
-// heap. Tape nodes keep their inputs' storage versions the same way
-// (autodiff/var.hpp). Only trivially copyable element types (integers) are
-// supported.
+// heap. Tape nodes keep their inputs, their inputs' storage versions and the
+// gradients their backward returns the same way (autodiff/var.hpp): two
+// allocations fewer for every recorded op.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
+#include <new>
 #include <type_traits>
+#include <utility>
 
 namespace tg::detail {
 
 /// A std::vector-like list that stores up to N elements inline and moves to
-/// the heap beyond that (Note [inline dims]). T must be trivially copyable.
+/// the heap beyond that (Note [inline dims]). Elements [0, size()) are live
+/// objects; the rest of the buffer is raw memory, so a list of Vars holds no
+/// references beyond its size.
 template <class T, std::size_t N>
 class SmallVector {
-  static_assert(std::is_trivially_copyable_v<T>, "SmallVector holds trivially copyable types");
+  static_assert(N > 0, "SmallVector needs room for at least one inline element");
 
  public:
   /// An empty list.
@@ -56,39 +60,49 @@ class SmallVector {
   }
   ~SmallVector() { release(); }
 
-  /// Replaces the elements by `count` copies of `value`.
+  /// Replaces the elements by `count` copies of `value` (not from this list).
   void assign(std::size_t count, const T& value) {
-    size_ = 0;
+    clear();
     reserve(count);
-    std::fill_n(data_, count, value);
+    std::uninitialized_fill_n(data_, count, value);
     size_ = count;
   }
   /// Replaces the elements by those of [first, last) (not from this list).
   void assign(const T* first, const T* last) {
-    const auto count = static_cast<std::size_t>(last - first);
-    size_ = 0;
-    reserve(count);
-    std::copy(first, last, data_);
-    size_ = count;
+    clear();
+    reserve(static_cast<std::size_t>(last - first));
+    std::uninitialized_copy(first, last, data_);
+    size_ = static_cast<std::size_t>(last - first);
   }
   /// Appends one element, moving to a larger buffer when full.
-  void push_back(const T& value) {
+  void push_back(const T& value) { emplace_back(value); }
+  /// Appends one element, moving to a larger buffer when full.
+  void push_back(T&& value) { emplace_back(std::move(value)); }
+  /// Constructs one element at the end from `args`.
+  template <class... Args>
+  T& emplace_back(Args&&... args) {
     if (size_ == capacity_) {
-      const T copy = value;  // `value` may live in the buffer we are about to leave
+      T item(std::forward<Args>(args)...);  // args may refer into the buffer we are leaving
       reserve(2 * capacity_);
-      data_[size_++] = copy;
-      return;
+      return *::new (data_ + size_++) T(std::move(item));
     }
-    data_[size_++] = value;
+    return *::new (data_ + size_++) T(std::forward<Args>(args)...);
+  }
+  /// Destroys every element (keeps the buffer).
+  void clear() {
+    std::destroy(data_, data_ + size_);
+    size_ = 0;
   }
   /// Makes room for `count` elements without changing the contents.
   void reserve(std::size_t count) {
     if (count <= capacity_) return;
-    auto bigger = std::make_unique<T[]>(count);
-    std::copy(data_, data_ + size_, bigger.get());
+    T* bigger = std::allocator<T>().allocate(count);
+    std::uninitialized_move(data_, data_ + size_, bigger);
+    const std::size_t size = size_;
     release();
-    data_ = bigger.release();
+    data_ = bigger;
     capacity_ = count;
+    size_ = size;
   }
 
   /// Number of elements.
@@ -98,7 +112,7 @@ class SmallVector {
   /// Elements that fit before the next move to a larger buffer.
   std::size_t capacity() const { return capacity_; }
   /// True while the elements live inside the object (no heap buffer).
-  bool is_inline() const { return data_ == inline_; }
+  bool is_inline() const { return data_ == inline_data(); }
 
   /// Element i (unchecked).
   T& operator[](std::size_t i) { return data_[i]; }
@@ -127,27 +141,35 @@ class SmallVector {
   }
 
  private:
+  T* inline_data() { return std::launder(reinterpret_cast<T*>(inline_)); }
+  const T* inline_data() const { return std::launder(reinterpret_cast<const T*>(inline_)); }
+
+  // Destroys the elements and gives back a heap buffer; the list is then
+  // empty and inline.
   void release() {
-    if (!is_inline()) delete[] data_;
-    data_ = inline_;
+    clear();
+    if (!is_inline()) std::allocator<T>().deallocate(data_, capacity_);
+    data_ = inline_data();
     capacity_ = N;
   }
-  // Steals other's heap buffer, or copies its inline elements; leaves it empty.
+  // Steals other's heap buffer, or moves its inline elements; leaves it empty.
   void take(SmallVector& other) {
     if (other.is_inline()) {
-      std::copy(other.begin(), other.end(), inline_);
+      std::uninitialized_move(other.begin(), other.end(), data_);
+      size_ = other.size_;
+      other.clear();
     } else {
       data_ = other.data_;
       capacity_ = other.capacity_;
-      other.data_ = other.inline_;
+      size_ = other.size_;
+      other.data_ = other.inline_data();
       other.capacity_ = N;
+      other.size_ = 0;
     }
-    size_ = other.size_;
-    other.size_ = 0;
   }
 
-  T inline_[N] = {};
-  T* data_ = inline_;
+  alignas(T) unsigned char inline_[N * sizeof(T)];
+  T* data_ = inline_data();
   std::size_t size_ = 0;
   std::size_t capacity_ = N;
 };

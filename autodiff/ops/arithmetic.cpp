@@ -1,6 +1,9 @@
 // Elementwise binary primitives. Each backward returns gradients with the
 // broadcast (output) shape; the engine sums them back to each input's shape
-// (Note [broadcast reduction] in autodiff/composite.cpp).
+// (Note [broadcast reduction] in autodiff/composite.cpp). An input that does
+// not require a gradient (a constant factor, the data) gets an undefined Var
+// instead of a computed one: the engine would drop it anyway, and in a chain
+// of y = y * c that halves the backward's work (PyTorch's needs_input_grad).
 #include "autodiff/functional.hpp"
 #include "tensor/creation.hpp"
 #include "tensor/elementwise.hpp"
@@ -20,7 +23,9 @@ Var add(const Var& a, const Var& b) {
 // d(a-b)/da = 1, d(a-b)/db = -1
 Var sub(const Var& a, const Var& b) {
   return record(OpId::sub, tg::sub(a.value(), b.value()), {a, b},
-                [](const Node&, const Var& grad) -> Grads { return {grad, -grad}; });
+                [](const Node& n, const Var& grad) -> Grads {
+                  return {grad, n.inputs[1].requires_grad() ? -grad : Var()};
+                });
 }
 
 // d(ab)/da = b, d(ab)/db = a
@@ -29,7 +34,8 @@ Var mul(const Var& a, const Var& b) {
                 [](const Node& n, const Var& grad) -> Grads {
                   const Var& a = n.inputs[0];
                   const Var& b = n.inputs[1];
-                  return {grad * b, grad * a};
+                  return {a.requires_grad() ? grad * b : Var(),
+                          b.requires_grad() ? grad * a : Var()};
                 });
 }
 
@@ -39,6 +45,7 @@ Var div(const Var& a, const Var& b) {
                 [](const Node& n, const Var& grad) -> Grads {
                   const Var& b = n.inputs[1];
                   const Var grad_a = grad / b;
+                  if (!b.requires_grad()) return {grad_a, Var()};
                   return {grad_a, -(grad_a * n.out())};  // grad/b * a/b = grad a/b^2
                 });
 }
@@ -49,7 +56,8 @@ Var pow(const Var& a, const Var& b) {
                 [](const Node& n, const Var& grad) -> Grads {
                   const Var& a = n.inputs[0];
                   const Var& b = n.inputs[1];
-                  const Var grad_a = grad * b * pow(a, b - 1.0);
+                  const Var grad_a = a.requires_grad() ? grad * b * pow(a, b - 1.0) : Var();
+                  if (!b.requires_grad()) return {grad_a, Var()};
                   // log(0) = -inf would make 0 * -inf = NaN; the limit of a^b log a is 0.
                   const Tensor a_zero = eq(a.value(), zeros_like(a.value()));
                   const Var safe_a = where(a_zero, constant_like(a, 1.0), a);
@@ -73,8 +81,10 @@ Var maximum(const Var& a, const Var& b) {
                 [](const Node& n, const Var& grad) -> Grads {
                   const Tensor& a = n.inputs[0].value();
                   const Tensor& b = n.inputs[1].value();
-                  return {grad * constant(winner_share(a, b, true)),
-                          grad * constant(winner_share(b, a, true))};
+                  const bool need_a = n.inputs[0].requires_grad();
+                  const bool need_b = n.inputs[1].requires_grad();
+                  return {need_a ? grad * constant(winner_share(a, b, true)) : Var(),
+                          need_b ? grad * constant(winner_share(b, a, true)) : Var()};
                 });
 }
 
@@ -84,8 +94,10 @@ Var minimum(const Var& a, const Var& b) {
                 [](const Node& n, const Var& grad) -> Grads {
                   const Tensor& a = n.inputs[0].value();
                   const Tensor& b = n.inputs[1].value();
-                  return {grad * constant(winner_share(a, b, false)),
-                          grad * constant(winner_share(b, a, false))};
+                  const bool need_a = n.inputs[0].requires_grad();
+                  const bool need_b = n.inputs[1].requires_grad();
+                  return {need_a ? grad * constant(winner_share(a, b, false)) : Var(),
+                          need_b ? grad * constant(winner_share(b, a, false)) : Var()};
                 });
 }
 

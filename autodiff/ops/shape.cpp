@@ -102,7 +102,8 @@ Var cat(const std::vector<Var>& xs, std::int64_t axis) {
                   std::int64_t at = 0;
                   for (const Var& x : n.inputs) {
                     const std::int64_t len = x.shape()[n.attrs.int0];
-                    grads.push_back(slice(grad, n.attrs.int0, at, at + len));
+                    const bool need = x.requires_grad();
+                    grads.push_back(need ? slice(grad, n.attrs.int0, at, at + len) : Var());
                     at += len;
                   }
                   return grads;
@@ -131,6 +132,8 @@ Var scatter_add(const Var& base, std::int64_t axis, const Tensor& index, const V
   return record(OpId::scatter_add, tg::scatter_add(base.value(), axis, index, src.value()),
                 {base, Var(index), src},
                 [](const Node& n, const Var& grad) -> Grads {
+                  const Var& src = n.inputs[2];
+                  if (!src.requires_grad()) return {grad, Var(), Var()};
                   return {grad, Var(), gather(grad, n.attrs.int0, n.inputs[1].value())};
                 },
                 attrs);

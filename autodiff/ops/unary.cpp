@@ -110,7 +110,8 @@ Var where(const Tensor& cond, const Var& a, const Var& b) {
                 [](const Node& n, const Var& grad) -> Grads {
                   const Tensor& c = n.inputs[0].value();
                   const Var zero = constant_like(grad, 0.0);
-                  return {Var(), where(c, grad, zero), where(c, zero, grad)};
+                  return {Var(), n.inputs[1].requires_grad() ? where(c, grad, zero) : Var(),
+                          n.inputs[2].requires_grad() ? where(c, zero, grad) : Var()};
                 });
 }
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "autodiff/autodiff.hpp"
 #include "tensor/creation.hpp"
@@ -155,6 +156,55 @@ TEST_CASE("autodiff: anomaly mode names the first op whose backward is not finit
   }
   loss.backward();  // without anomaly mode the inf just propagates
   CHECK(std::isinf(values(x.grad())[0]));
+}
+
+TEST_CASE("autodiff: a constant factor gets no gradient computed, the variable the right one") {
+  // mul's backward skips the input that needs no gradient (needs_input_grad):
+  // the constant stays without grad, and the variable's gradient is exact.
+  Var x = leaf({1.5, -2.0});
+  const Var c(tensor({4.0, 0.25}, DType::f64));
+  Var y = x * c / c * c - c;  // dy/dx = c
+  sum(y).backward();
+  CHECK(values(x.grad()) == std::vector<double>{4.0, 0.25});
+  CHECK_FALSE(c.grad().defined());
+}
+
+TEST_CASE("autodiff: a pass stopped by an error leaves the graph usable") {
+  // Two branches wait at once; a hook on one throws while the other still
+  // holds a buffered gradient (Note [input buffer]). The next pass must start clean.
+  Var x = leaf({2.0});
+  Var a = x * 3.0;  // two consumers below: its buffer fills twice
+  Var b = a * a;
+  Var c = exp(a * 0.1);
+  bool fail_once = true;
+  b.register_hook([&fail_once](const Var&) -> Var {
+    if (fail_once) {
+      fail_once = false;
+      throw std::runtime_error("hook failed");
+    }
+    return Var();
+  });
+  Var loss = b + c;
+  CHECK_THROWS_WITH(loss.backward(Tensor(), true), "hook failed");
+  loss.backward();
+  // d/dx [(3x)^2 + exp(0.3x)] = 18x + 0.3 exp(0.3x)
+  REQUIRE(x.grad().defined());
+  CHECK(x.grad().item() == doctest::Approx(36.0 + 0.3 * std::exp(0.6)));
+}
+
+TEST_CASE("autodiff: a backward started from a hook through the same nodes is refused") {
+  Var x = leaf({1.0});
+  Var a = x * 2.0;
+  Var b = a * 3.0;
+  Var c = a * 4.0;
+  Var loss = b + c;
+  // c is visited first (larger sequence number) and leaves a gradient waiting at a's node.
+  b.register_hook([&](const Var&) -> Var {
+    (void)grad({c}, {x}, {}, false, true);
+    return Var();
+  });
+  CHECK_THROWS_WITH(loss.backward(Tensor(), true),
+                    doctest::Contains("already part of a backward pass"));
 }
 
 TEST_CASE("autodiff: modifying a recorded input in place is detected") {

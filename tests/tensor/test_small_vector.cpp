@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -81,4 +82,33 @@ TEST_CASE("small_vector: equality compares length and elements") {
   CHECK_FALSE(Small{1, 2} == Small{1, 3});
   CHECK(Small() == Small{});
   CHECK(Small(5, 0) == Small(5, 0));  // both on the heap
+}
+
+TEST_CASE("small_vector: elements with owners are copied, moved and destroyed exactly once") {
+  // A shared_ptr's use count sees every live copy: the list must hold one
+  // reference per element, inline or on the heap, and none beyond its size.
+  using Owners = tg::detail::SmallVector<std::shared_ptr<int>, 2>;
+  const auto item = std::make_shared<int>(7);
+  {
+    Owners v;
+    for (int i = 0; i < 5; ++i) v.push_back(item);  // spills to the heap after 2
+    CHECK_FALSE(v.is_inline());
+    CHECK(item.use_count() == 6);
+    Owners copy = v;
+    CHECK(item.use_count() == 11);
+    Owners moved = std::move(copy);
+    CHECK(item.use_count() == 11);
+    moved.clear();
+    CHECK(item.use_count() == 6);
+    Owners small{item};
+    Owners taken = std::move(small);  // inline elements are moved one by one
+    CHECK(item.use_count() == 7);
+    CHECK(small.empty());  // NOLINT(bugprone-use-after-move)
+    taken = v;
+    CHECK(item.use_count() == 11);
+    v.emplace_back(v[0]);  // an element of the list itself, while it may grow
+    CHECK(item.use_count() == 12);
+    CHECK(*v.back() == 7);
+  }
+  CHECK(item.use_count() == 1);
 }

@@ -1,5 +1,7 @@
 #include "tensor/indexing.hpp"
 
+#include <cstring>
+
 #include "tensor/creation.hpp"
 
 namespace tg {
@@ -146,12 +148,25 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const Tensor& indices) {
   shape[a] = indices.numel();
   Tensor out = Tensor::empty(shape, x.dtype());
   const std::vector<std::int64_t> idx = indices.to_vector<std::int64_t>();
-  for (std::size_t k = 0; k < idx.size(); ++k) {
+  for (std::size_t k = 0; k < idx.size(); ++k)
     if (idx[k] < 0 || idx[k] >= x.shape()[a])
       fail("index_select: index ", idx[k], " is out of range for axis ", a, " of size ",
            x.shape()[a], " (at position ", k, ")");
-    out.select(a, static_cast<std::int64_t>(k)).copy_(x.select(a, idx[k]));
+  // Rows of a contiguous tensor (a data loader gathering a batch of examples)
+  // are contiguous blocks: copy each with memcpy instead of a strided copy_.
+  if (a == 0 && x.is_contiguous() && x.numel() > 0) {
+    const std::size_t row_bytes = static_cast<std::size_t>(x.numel() / x.shape()[0]) *
+                                  dtype_size(x.dtype());
+    const auto* src = static_cast<const unsigned char*>(x.storage()->data()) +
+                      static_cast<std::size_t>(x.offset()) * dtype_size(x.dtype());
+    auto* dst = static_cast<unsigned char*>(out.storage()->data());
+    for (std::size_t k = 0; k < idx.size(); ++k)
+      std::memcpy(dst + k * row_bytes, src + static_cast<std::size_t>(idx[k]) * row_bytes,
+                  row_bytes);
+    return out;
   }
+  for (std::size_t k = 0; k < idx.size(); ++k)
+    out.select(a, static_cast<std::int64_t>(k)).copy_(x.select(a, idx[k]));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tensor/creation.hpp"
+#include "tensor/indexing.hpp"
 #include "tensor/tensor.hpp"
 
 using tg::DType;
@@ -194,4 +195,35 @@ TEST_CASE("tensor: a view that would leave its storage is refused") {
   CHECK_NOTHROW(Tensor(storage, DType::f32, {2, 2}, {2, 1}, 0));
   CHECK_THROWS_WITH_AS(Tensor(storage, DType::f32, {2, 2}, {2, 1}, 1),
                        doctest::Contains("reaches outside its storage of 4 elements"), tg::Error);
+}
+
+TEST_CASE("tensor: index_select picks rows or columns, on every memory layout") {
+  // x[i, j] = 10 i + j; the result's element (k, j) along axis 0 is x[idx[k], j].
+  const Tensor idx = tg::tensor({2, 0, 2, 1}, DType::i64);
+  for (DType dtype : {DType::f32, DType::f64, DType::i64}) {
+    const Tensor x = tg::arange(0, 30, 1, DType::f64).reshape({3, 10}).to(dtype);
+    const Tensor xt = x.transpose(0, 1).contiguous().transpose(0, 1);  // same values, strided
+    // A view that starts 10 elements into its storage: x + 10.
+    const Tensor offset =
+        tg::arange(0, 40, 1, DType::f64).to(dtype).narrow(0, 10, 30).reshape({3, 10});
+    for (const Tensor* src : {&x, &xt, &offset}) {
+      const Tensor rows = tg::index_select(*src, 0, idx);  // contiguous rows: the memcpy path
+      REQUIRE(rows.shape() == tg::Shape{4, 10});
+      CHECK(rows.dtype() == dtype);
+      const Tensor cols = tg::index_select(*src, 1, idx);  // the general path
+      REQUIRE(cols.shape() == tg::Shape{3, 4});
+      const std::vector<std::int64_t> k = idx.to_vector<std::int64_t>();
+      const double shift = src == &offset ? 10 : 0;
+      for (std::int64_t r = 0; r < 4; ++r)
+        for (std::int64_t j = 0; j < 10; ++j)
+          CHECK(rows.at({r, j}) == 10.0 * double(k[r]) + double(j) + shift);
+      for (std::int64_t i = 0; i < 3; ++i)
+        for (std::int64_t c = 0; c < 4; ++c)
+          CHECK(cols.at({i, c}) == 10.0 * double(i) + double(k[c]) + shift);
+    }
+  }
+  CHECK_THROWS_WITH(tg::index_select(tg::zeros({3, 2}), 0, tg::tensor({0, 3}, DType::i64)),
+                    doctest::Contains("index 3 is out of range for axis 0 of size 3"));
+  CHECK(tg::index_select(tg::zeros({3, 2}), 0, tg::zeros({0}, DType::i64)).shape() ==
+        tg::Shape{0, 2});
 }

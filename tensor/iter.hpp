@@ -140,8 +140,8 @@ void for_each_row(const StridedLoop<N>& loop, RowFn&& row) {
 // Note [one-row fast path]
 // Most elementwise ops in a training step or a scalar tape see operands that
 // are already one contiguous row: a fresh result and inputs of the same
-// element count, or one-element inputs read with stride 0. For those, below
-// the parallel grain, make_loop would coalesce everything into that same row
+// element count, or one-element inputs read with stride 0. For those, up to
+// the parallel grain (one chunk), make_loop would coalesce everything into that row
 // and walk_rows would make one call of the row kernel; one_row() recognises
 // the case and the caller makes that call directly, without building the
 // loop. Same kernel, same arguments: the results are bitwise those of the
@@ -154,7 +154,7 @@ void for_each_row(const StridedLoop<N>& loop, RowFn&& row) {
 template <std::size_t N>
 bool one_row(const std::array<const Tensor*, N>& operands, std::array<std::int64_t, N>& stride) {
   const std::int64_t numel = operands[0]->numel();
-  if (numel == 0 || numel >= kElementwiseGrain) return false;
+  if (numel == 0 || numel > kElementwiseGrain) return false;  // more: parallel chunks
   for (std::size_t k = 0; k < N; ++k) {
     const Tensor& t = *operands[k];
     // Broadcasting to out's shape with as many elements means the same shape

@@ -1,5 +1,5 @@
-// tg::detail::SmallVector, the inline-first list behind loop dims and node
-// input versions (Note [inline dims] in tensor/small_vector.hpp).
+// tg::detail::SmallVector, the inline-first list behind loop dims, node inputs,
+// input versions and gradients (Note [inline dims] in tensor/small_vector.hpp).
 #include <doctest/doctest.h>
 
 #include <cstdint>

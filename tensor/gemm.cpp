@@ -33,6 +33,13 @@ struct Blocking {
   static constexpr std::int64_t NC = 4096;
 };
 
+// Note [serial calls]
+// `#pragma omp parallel ... if (false)` still enters the OpenMP runtime
+// (GOMP_parallel with one thread: an outlined call, a team set-up, a join),
+// about 0.2-0.3 us a call; a 128x10x128 product takes about 3 us. So every
+// path tests for one thread itself and then runs its loop as a plain loop.
+// Measured (f32, one thread): 128x10x128 A B 115 -> 125 GFLOP/s.
+
 // Problems below this many multiply-adds run the plain triple loop: packing
 // and threading would cost more than the arithmetic.
 constexpr std::int64_t kNaiveMaxWork = 16 * 16 * 16;
@@ -47,11 +54,16 @@ constexpr std::int64_t kSkinnyMaxPanelBytes = 1 << 20;
 
 // C with at most this many columns and at least this many rows, with A
 // stored transposed, takes the column path (Note [column kernel] in
-// gemm_kernel.hpp). With A not transposed the panel must be packed with a
-// transpose, which measured slower than the skinny path (128x10x256: 34 vs
-// 81 GFLOP/s), so those shapes stay there.
+// gemm_kernel.hpp). With A not transposed the column kernel would need A
+// packed with a transpose, which measured slower (128x10x256: 34 GFLOP/s);
+// those shapes take the dot path instead.
 constexpr std::int64_t kColumnMaxCols = 16;
 constexpr std::int64_t kColumnMinRows = 16;
+// C with at most this many columns and A not transposed takes the dot path
+// (Note [dot kernel] in gemm_kernel.hpp). Measured (f32, one thread,
+// GFLOP/s, skinny path -> dot path): 128x10x128 A B 78 -> 125, A B^T 73 ->
+// 140; 128x10x256 A B 81 -> 155, A B^T 79 -> 171.
+constexpr std::int64_t kDotMaxCols = 16;
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
@@ -176,11 +188,16 @@ void gemm_skinny(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int
   const std::int64_t a_row_stride = op.trans_a ? 1 : op.lda;
   const std::int64_t a_col_stride = op.trans_a ? op.lda : 1;
   const std::int64_t full_tiles = M / MR;
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-  for (std::int64_t t = 0; t < full_tiles; ++t) {
+  const auto tile = [&](std::int64_t t) {
     gemm_detail::micro_kernel<T, ALayout::Strided, NB>(K, op.A + t * MR * a_row_stride,
                                                        a_row_stride, a_col_stride, b_panel, MR,
                                                        N, alpha, beta, C + t * MR * ldc, ldc);
+  };
+  if (threads == 1) {  // Note [serial calls]
+    for (std::int64_t t = 0; t < full_tiles; ++t) tile(t);
+  } else {
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (std::int64_t t = 0; t < full_tiles; ++t) tile(t);
   }
   // The last rows would make the kernel read past A; pack them (zero-padded).
   const std::int64_t i0 = full_tiles * MR;
@@ -250,9 +267,62 @@ void gemm_columns(const Operands<T>& op, std::int64_t M, std::int64_t N, std::in
                   T beta, T* C, std::int64_t ldc, int threads) {
   constexpr std::int64_t MR = gemm_detail::ColumnTile<T>::MR;
   const std::int64_t tiles = ceil_div(M, MR);
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && tiles > 1)
-  for (std::int64_t t = 0; t < tiles; ++t)
+  const auto tile = [&](std::int64_t t) {
     column_tile(op, t * MR, std::min(MR, M - t * MR), N, K, alpha, beta, C, ldc);
+  };
+  if (threads == 1 || tiles == 1) {  // Note [serial calls]
+    for (std::int64_t t = 0; t < tiles; ++t) tile(t);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::int64_t t = 0; t < tiles; ++t) tile(t);
+}
+
+// The dot path (Note [dot kernel] in gemm_kernel.hpp): C with at most
+// kDotMaxCols columns and op(A) = A, so rows of A are contiguous in k. Each
+// row of C is built in column chunks of at most kMaxCols against op(B)^T,
+// an N x K matrix read row by row: B itself when trans_b, else B transposed
+// into a zero-padded buffer (N * K values, small next to the M * N * K of
+// the product). A is read in place. Each element's sum runs in the same
+// W-wide steps of k for any thread count.
+template <class T, std::int64_t kCols = 1>
+void dot_chunk(std::int64_t cols, std::int64_t K, const T* a, const T* bt, std::int64_t ldbt,
+               T alpha, T beta, T* c) {
+  if constexpr (kCols < gemm_detail::DotTile<T>::kMaxCols)
+    if (cols != kCols) return dot_chunk<T, kCols + 1>(cols, K, a, bt, ldbt, alpha, beta, c);
+  gemm_detail::dot_kernel<T, kCols>(K, a, bt, ldbt, alpha, beta, c);
+}
+
+template <class T>
+void gemm_dot(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
+              T beta, T* C, std::int64_t ldc, int threads) {
+  constexpr std::int64_t W = gemm_detail::DotTile<T>::W;
+  constexpr std::int64_t kMaxCols = gemm_detail::DotTile<T>::kMaxCols;
+  const T* bt = op.B;
+  std::int64_t ldbt = op.ldb;
+  if (!op.trans_b) {  // bt(j, k) = B[k * ldb + j], rows padded with zeros to a multiple of W
+    ldbt = ceil_div(K, W) * W;
+    T* panel = b_buffer<T>().get(N * ldbt);
+    for (std::int64_t k = 0; k < K; ++k)
+      for (std::int64_t j = 0; j < N; ++j) panel[j * ldbt + k] = op.B[k * op.ldb + j];
+    for (std::int64_t j = 0; j < N; ++j)
+      for (std::int64_t k = K; k < ldbt; ++k) panel[j * ldbt + k] = T(0);
+    bt = panel;
+  }
+  const std::int64_t chunks = ceil_div(N, kMaxCols);  // of nearly equal width
+  const auto row = [&](std::int64_t i) {
+    for (std::int64_t ch = 0; ch < chunks; ++ch) {
+      const std::int64_t j0 = N * ch / chunks, cols = N * (ch + 1) / chunks - j0;
+      dot_chunk<T>(cols, K, op.A + i * op.lda, bt + j0 * ldbt, ldbt, alpha, beta,
+                   C + i * ldc + j0);
+    }
+  };
+  if (threads == 1) {  // Note [serial calls]
+    for (std::int64_t i = 0; i < M; ++i) row(i);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::int64_t i = 0; i < M; ++i) row(i);
 }
 
 // Note [row gemm]
@@ -351,7 +421,11 @@ void gemm_blocked(const Operands<T>& op, std::int64_t M, std::int64_t N, std::in
   const bool split_columns = col_tiles >= row_tiles;
   const std::int64_t tiles = split_columns ? col_tiles : row_tiles;
   const std::int64_t parts = std::min<std::int64_t>(threads, tiles);
-#pragma omp parallel for schedule(static) num_threads(threads) if (parts > 1)
+  if (parts == 1) {  // Note [serial calls]
+    gemm_blocked_part(op, 0, M, 0, N, K, alpha, beta, C, ldc);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(threads)
   for (std::int64_t part = 0; part < parts; ++part) {
     const std::int64_t first = tiles * part / parts, last = tiles * (part + 1) / parts;
     if (split_columns)
@@ -391,6 +465,8 @@ void gemm_impl(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::
   const std::int64_t skinny_panel_bytes = K * Tile<T>::NR * static_cast<std::int64_t>(sizeof(T));
   if (N <= kColumnMaxCols && trans_a && M >= kColumnMinRows)
     gemm_columns(op, M, N, K, alpha, beta, C, ldc, threads);
+  else if (N <= kDotMaxCols && !trans_a)
+    gemm_dot(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (N <= Tile<T, 1>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
     gemm_skinny<T, 1>(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (N <= Tile<T, 2>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)

@@ -17,13 +17,17 @@
 // summation order fixed by the shape, so results are bitwise identical for
 // any thread count.
 //
-// Five paths, chosen by shape alone:
+// Six paths, chosen by shape alone:
 //   - tiny problems (M*N*K <= 4096): the plain triple loop;
 //   - one or two rows of C (M <= 2): no packing, rows of C built straight
 //     from B (Note [row gemm] in gemm.cpp);
 //   - A transposed with few columns of C (trans_a, N <= 16, M >= 16: the
 //     weight-gradient shapes of a 10-output layer): vectors run down the
-//     columns of C, A and B read in place (Note [column kernel] in gemm.cpp);
+//     columns of C, A and B read in place (Note [column kernel] in
+//     gemm_kernel.hpp);
+//   - A not transposed with few columns of C (N <= 16: the forward pass of
+//     a 10-output layer): vectors run along K, one dot product per element
+//     of C, A read in place (Note [dot kernel] in gemm_kernel.hpp);
 //   - skinny (N <= NR, and op(B) packed in at most 1 MiB): op(B) packed once,
 //     A read in place (no A packing);
 //   - everything else: the blocked algorithm above.

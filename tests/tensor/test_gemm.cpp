@@ -15,6 +15,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "tensor/gemm.hpp"
+#include "tensor/gemm_kernel.hpp"
 #include "tensor/parallel.hpp"
 #include "tensor/random.hpp"
 
@@ -182,6 +183,56 @@ std::vector<Case> column_cases() {
 TEST_CASE("gemm: the column path for A^T B with few columns") {
   check_cases<float>(column_cases<float>());
   check_cases<double>(column_cases<double>());
+}
+
+// The dot path (Note [dot kernel] in tensor/gemm_kernel.hpp): A stored row by
+// row, N <= 16, M >= 3 (M <= 2 takes the row path); one row of C per tile,
+// columns in chunks of at most 16 (8 without AVX-512). K around multiples of
+// the vector width W exercises the zero-padded last step; N = 17 is the first
+// width past the path. Both layouts of B, alpha, beta and padding.
+template <class T>
+std::vector<Case> dot_cases() {
+  constexpr std::int64_t W = static_cast<std::int64_t>(xsimd::batch<T>::size);
+  std::vector<Case> cases;
+  for (bool tb : {false, true})
+    for (std::int64_t M : {3, 4, 7, 29})
+      for (std::int64_t N = 1; N <= 17; ++N)
+        for (std::int64_t K : {std::int64_t{1}, W - 1, W, W + 1, 2 * W + 3, std::int64_t{300}})
+          for (double beta : {0.0, 0.5})
+            cases.push_back({false, tb, M, N, K, beta == 0 ? 1.0 : -0.5, beta, beta == 0 ? 0 : 3});
+  return cases;
+}
+
+TEST_CASE("gemm: the dot path for A B and A B^T with few columns") {
+  check_cases<float>(dot_cases<float>());
+  check_cases<double>(dot_cases<double>());
+}
+
+// lane_sums (Note [lane sums]) is the horizontal reduction of the dot path,
+// with hand-written shuffles for AVX-512. Small integers sum exactly, so every
+// lane must equal its input's sum exactly and in order.
+template <class T>
+void check_lane_sums() {
+  using Batch = xsimd::batch<T>;
+  constexpr std::size_t W = Batch::size;
+  alignas(64) T values[W][W];
+  for (std::size_t v = 0; v < W; ++v)
+    for (std::size_t l = 0; l < W; ++l) values[v][l] = static_cast<T>((v * 7 + l * l) % 13) - 6;
+  Batch rows[W];
+  for (std::size_t v = 0; v < W; ++v) rows[v] = Batch::load_aligned(values[v]);
+  alignas(64) T sums[W];
+  tg::gemm_detail::lane_sums<T>(rows).store_aligned(sums);
+  for (std::size_t v = 0; v < W; ++v) {
+    T want = 0;
+    for (std::size_t l = 0; l < W; ++l) want += values[v][l];
+    INFO("vector ", v);
+    CHECK(sums[v] == want);
+  }
+}
+
+TEST_CASE("gemm: lane_sums returns the sum of vector l in lane l") {
+  check_lane_sums<float>();
+  check_lane_sums<double>();
 }
 
 TEST_CASE("gemm: beta = 0 never reads C (NaN in C does not leak)") {

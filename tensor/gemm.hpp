@@ -17,7 +17,7 @@
 // summation order fixed by the shape, so results are bitwise identical for
 // any thread count.
 //
-// Six paths, chosen by shape alone:
+// Seven paths, chosen by shape alone:
 //   - tiny problems (M*N*K <= 4096): the plain triple loop;
 //   - one or two rows of C (M <= 2): no packing, rows of C built straight
 //     from B (Note [row gemm] in gemm.cpp);
@@ -26,8 +26,12 @@
 //     columns of C, A and B read in place (Note [column kernel] in
 //     gemm_kernel.hpp);
 //   - A not transposed with few columns of C (N <= 16: the forward pass of
-//     a 10-output layer): vectors run along K, one dot product per element
-//     of C, A read in place (Note [dot kernel] in gemm_kernel.hpp);
+//     a 10-output layer), and A B^T with fewer than MR rows: vectors run
+//     along K, one dot product per element of C, A read in place (Note [dot
+//     kernel] in gemm_kernel.hpp);
+//   - small products (under 128*128*64 multiply-adds): the register tile
+//     reads A and B in place, only panels of B^T packed (Note [small gemm]
+//     in gemm.cpp);
 //   - skinny (N <= NR, and op(B) packed in at most 1 MiB): op(B) packed once,
 //     A read in place (no A packing);
 //   - everything else: the blocked algorithm above.

@@ -140,6 +140,54 @@ inline void micro_kernel(std::int64_t kc, const T* a, std::int64_t a_row_stride,
   store_tile<T, NB>(acc, m, n, alpha, beta, c, ldc);
 }
 
+/// The tile of the small path (Note [small gemm] in gemm.cpp), with nothing
+/// packed: C[0:MR, 0:n] = alpha * sum_{k < K} a(:, k) b(k, :) + beta * C, with
+/// a(i, k) at a[i * a_row_stride + k * a_col_stride] for exactly MR rows and
+/// b(k, j) at b[k * ldb + j] for NB * W readable columns (n <= NB * W of
+/// them land in C). Any MR from 1 to Tile<T, NB>::MR, so the last rows of C
+/// need no zero-padded copy of A.
+template <class T, std::int64_t MR, std::int64_t NB>
+inline void in_place_kernel(std::int64_t K, const T* a, std::int64_t a_row_stride,
+                            std::int64_t a_col_stride, const T* b, std::int64_t ldb,
+                            std::int64_t n, T alpha, T beta, T* c, std::int64_t ldc) {
+  using Batch = xsimd::batch<T>;
+  constexpr std::int64_t W = Tile<T, NB>::W, NR = NB * W;
+  Batch acc[MR][NB];
+  for (auto& row : acc)
+    for (auto& v : row) v = Batch(T(0));
+#pragma GCC unroll 1
+  for (std::int64_t k = 0; k < K; ++k) {
+    Batch b_row[NB];
+#pragma GCC unroll 4
+    for (std::int64_t j = 0; j < NB; ++j) b_row[j] = Batch::load_unaligned(b + k * ldb + j * W);
+#pragma GCC unroll 16
+    for (std::int64_t i = 0; i < MR; ++i) {
+      const Batch a_ik(a[i * a_row_stride + k * a_col_stride]);  // broadcast
+#pragma GCC unroll 4
+      for (std::int64_t j = 0; j < NB; ++j) acc[i][j] = fmadd(a_ik, b_row[j], acc[i][j]);
+    }
+  }
+  if (n == NR) {  // whole vectors, straight to C
+    const Batch va(alpha), vb(beta);
+    for (std::int64_t i = 0; i < MR; ++i)
+      for (std::int64_t j = 0; j < NB; ++j) {
+        T* cij = c + i * ldc + j * W;
+        Batch r = va * acc[i][j];
+        if (beta != T(0)) r = fmadd(vb, Batch::load_unaligned(cij), r);
+        r.store_unaligned(cij);
+      }
+    return;
+  }
+  alignas(64) T spill[MR * NR];  // the last columns: spill and copy the valid part
+  for (std::int64_t i = 0; i < MR; ++i)
+    for (std::int64_t j = 0; j < NB; ++j) acc[i][j].store_aligned(spill + i * NR + j * W);
+  for (std::int64_t i = 0; i < MR; ++i)
+    for (std::int64_t j = 0; j < n; ++j) {
+      const T r = alpha * spill[i * NR + j];
+      c[i * ldc + j] = beta == T(0) ? r : r + beta * c[i * ldc + j];
+    }
+}
+
 }  // namespace tg::gemm_detail
 
 namespace tg::gemm_detail {
@@ -319,12 +367,14 @@ inline xsimd::batch<double> lane_sums<double>(const xsimd::batch<double>* v) {
 
 /// C[0, 0:kCols] = alpha * a B^T + beta * C for one row a of A (K values)
 /// and a kCols x K block of B (row j at b + j * ldb): C[0, j] = alpha *
-/// dot(a, B[j, :]) + beta * C[0, j]. The sum runs in W-wide steps of k; the
-/// last, partial step reads zero-padded copies, so nothing past column K of
-/// A or B is read.
+/// dot(a, B[j, :]) + beta * C[0, j]. The sum runs in W-wide steps of k. The
+/// last, partial step (K not a multiple of W) reads a zero-padded copy of
+/// the end of a, and the ends of the rows of B from `b_tail` (row j at
+/// b_tail + j * ld_tail, W values, zero past K), which the caller prepares
+/// once for all rows of A; so nothing past column K of A or B is read.
 template <class T, std::int64_t kCols>
-inline void dot_kernel(std::int64_t K, const T* a, const T* b, std::int64_t ldb, T alpha, T beta,
-                       T* c) {
+inline void dot_kernel(std::int64_t K, const T* a, const T* b, std::int64_t ldb,
+                       const T* b_tail, std::int64_t ld_tail, T alpha, T beta, T* c) {
   using Batch = xsimd::batch<T>;
   constexpr std::int64_t W = DotTile<T>::W;
   Batch acc[kCols];  // acc[j]: W partial sums of C[0, j]
@@ -339,13 +389,12 @@ inline void dot_kernel(std::int64_t K, const T* a, const T* b, std::int64_t ldb,
       acc[j] = fmadd(a_k, Batch::load_unaligned(b + j * ldb + k), acc[j]);
   }
   if (k_full < K) {
-    alignas(64) T a_tail[W] = {}, b_tail[W] = {};
+    alignas(64) T a_tail[W] = {};
     for (std::int64_t k = k_full; k < K; ++k) a_tail[k - k_full] = a[k];
     const Batch a_k = Batch::load_aligned(a_tail);
-    for (std::int64_t j = 0; j < kCols; ++j) {
-      for (std::int64_t k = k_full; k < K; ++k) b_tail[k - k_full] = b[j * ldb + k];
-      acc[j] = fmadd(a_k, Batch::load_aligned(b_tail), acc[j]);
-    }
+#pragma GCC unroll 16
+    for (std::int64_t j = 0; j < kCols; ++j)
+      acc[j] = fmadd(a_k, Batch::load_unaligned(b_tail + j * ld_tail), acc[j]);
   }
   // Fold W accumulators at a time; the missing ones of the last group are zero.
   constexpr std::int64_t groups = (kCols + W - 1) / W;

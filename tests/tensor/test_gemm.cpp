@@ -200,6 +200,11 @@ std::vector<Case> dot_cases() {
         for (std::int64_t K : {std::int64_t{1}, W - 1, W, W + 1, 2 * W + 3, std::int64_t{300}})
           for (double beta : {0.0, 0.5})
             cases.push_back({false, tb, M, N, K, beta == 0 ? 1.0 : -0.5, beta, beta == 0 ? 0 : 3});
+  // A B^T with fewer rows than one tile also takes the dot path, for any N.
+  for (std::int64_t M : {std::int64_t{3}, kMR<T> - 1, kMR<T>})
+    for (std::int64_t N : {17, 40, 100})
+      for (std::int64_t K : {std::int64_t{5}, W, 3 * W + 1, std::int64_t{500}})
+        cases.push_back({false, true, M, N, K, 1.0, 0.0, 2});
   return cases;
 }
 
@@ -233,6 +238,33 @@ void check_lane_sums() {
 TEST_CASE("gemm: lane_sums returns the sum of vector l in lane l") {
   check_lane_sums<float>();
   check_lane_sums<double>();
+}
+
+// The small path (Note [small gemm] in tensor/gemm.cpp): under 128*128*64
+// multiply-adds and N > 16, nothing packed but the panels of B that cannot be
+// read in place. Every tile height from 1 to MR (the last rows of C), panels
+// one and two vectors wide, full and partial (packed) panels, B in place with
+// ldb > N, B stored transposed (always packed), alpha and beta.
+template <class T>
+std::vector<Case> small_cases() {
+  constexpr std::int64_t W = static_cast<std::int64_t>(xsimd::batch<T>::size);
+  const std::int64_t nr = kNR<T>, mr = kMR<T>;
+  std::vector<Case> cases;
+  for (bool ta : {false, true})
+    for (bool tb : {false, true})
+      for (std::int64_t M : {std::int64_t{3}, mr - 1, mr, mr + 1, 2 * mr + 5, std::int64_t{64}})
+        for (std::int64_t N : {std::int64_t{17}, W + 1, nr - 1, nr, nr + 1, nr + W, 2 * nr + 3})
+          for (std::int64_t K : {1, 9, 64, 130})
+            for (double beta : {0.0, 0.5}) {
+              if (N <= 16) continue;  // the dot and column paths
+              cases.push_back({ta, tb, M, N, K, beta == 0 ? 1.0 : 2.0, beta, beta == 0 ? 0 : 5});
+            }
+  return cases;
+}
+
+TEST_CASE("gemm: the small path reads A and B in place") {
+  check_cases<float>(small_cases<float>());
+  check_cases<double>(small_cases<double>());
 }
 
 TEST_CASE("gemm: beta = 0 never reads C (NaN in C does not leak)") {

@@ -146,8 +146,18 @@ void pack_a(const Operands<T>& op, std::int64_t i0, std::int64_t mc, std::int64_
 template <std::int64_t NR, class T>
 void pack_b_panel(const Operands<T>& op, std::int64_t p0, std::int64_t kc, std::int64_t j0,
                   std::int64_t cols, T* out) {
-  if (op.trans_b) {  // b(k, j) = B[j * ldb + k]: read each column of op(B) contiguously
-    for (std::int64_t j = 0; j < cols; ++j) {
+  if (op.trans_b) {  // b(k, j) = B[j * ldb + k]: W x W blocks through registers
+    constexpr int W = static_cast<int>(Tile<T>::W);  // Note [block transpose]
+    std::int64_t j = 0;
+    for (; j + W <= cols; j += W) {
+      const T* src = op.B + (j0 + j) * op.ldb + p0;
+      std::int64_t k = 0;
+      for (; k + W <= kc; k += W)
+        gemm_detail::transpose_block<T, W>(src + k, op.ldb, out + k * NR + j, NR);
+      for (; k < kc; ++k)
+        for (std::int64_t jj = 0; jj < W; ++jj) out[k * NR + j + jj] = src[jj * op.ldb + k];
+    }
+    for (; j < cols; ++j) {  // the last columns, one at a time
       const T* src = op.B + (j0 + j) * op.ldb + p0;
       for (std::int64_t k = 0; k < kc; ++k) out[k * NR + j] = src[k];
     }

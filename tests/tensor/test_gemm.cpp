@@ -267,6 +267,30 @@ TEST_CASE("gemm: the small path reads A and B in place") {
   check_cases<double>(small_cases<double>());
 }
 
+// transpose_block (Note [block transpose]) packs B^T for A B^T; the GEMM
+// tests reach it through every trans_b shape with 16+ columns, and this
+// checks it alone, for the vector width of the build and for 4 lanes, with
+// row strides wider than the block on both sides.
+template <class T, int W>
+void check_transpose_block() {
+  const std::int64_t lds = W + 3, ldd = W + 5;
+  std::vector<T> src(W * lds), dst(W * ldd, T(-1));
+  for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<T>(i);
+  tg::gemm_detail::transpose_block<T, W>(src.data(), lds, dst.data(), ldd);
+  for (std::int64_t i = 0; i < W; ++i)
+    for (std::int64_t j = 0; j < ldd; ++j) {
+      INFO("W=", W, " i=", i, " j=", j);
+      CHECK(dst[i * ldd + j] == (j < W ? src[j * lds + i] : T(-1)));  // padding untouched
+    }
+}
+
+TEST_CASE("gemm: transpose_block transposes a W x W block") {
+  check_transpose_block<float, static_cast<int>(xsimd::batch<float>::size)>();
+  check_transpose_block<double, static_cast<int>(xsimd::batch<double>::size)>();
+  check_transpose_block<float, 4>();
+  check_transpose_block<double, 2>();
+}
+
 TEST_CASE("gemm: beta = 0 never reads C (NaN in C does not leak)") {
   // gemm_error_ratio fills C with NaN whenever beta == 0; any NaN read shows up.
   for (auto [M, N, K] : {std::array<std::int64_t, 3>{2, 3, 4}, {50, 10, 30}, {100, 90, 300}}) {

@@ -48,8 +48,18 @@ constexpr std::int64_t kRowGemmMaxRows = 2;
 // Below this many multiply-adds one thread does all the work (an OpenMP
 // fork/join costs a few microseconds).
 constexpr std::int64_t kParallelMinWork = 128 * 128 * 64;
-// Products below this many multiply-adds take the small path (Note [small gemm]).
+// The small path (Note [small gemm]) takes every product below
+// kSmallMaxWork multiply-adds, and larger ones whose dimensions are all at
+// most kInPlaceMaxDim when reading in place steps through memory by less
+// than kInPlaceMaxStrideBytes per k. Past 1024 rows and columns the packed
+// blocks of the blocked path keep A and B in cache, and with steps of 4 KiB
+// or more (lda or ldb of 1024 floats) every k lands on the same L1 sets and
+// a new page: 1024^3 A^T B measured 127 GFLOP/s in place, 154 packed (one
+// thread). Inside the bounds the small path measured faster at every size
+// tried (one thread: 768^3 A B 212 -> 238, 512^3 224 -> 241).
 constexpr std::int64_t kSmallMaxWork = kParallelMinWork;
+constexpr std::int64_t kInPlaceMaxDim = 1024;
+constexpr std::int64_t kInPlaceMaxStrideBytes = 4096;
 // The skinny path packs all of op(B) at once; above this many bytes of panel
 // the blocked path (which packs KC rows at a time) is used instead.
 constexpr std::int64_t kSkinnyMaxPanelBytes = 1 << 20;
@@ -388,14 +398,15 @@ void gemm_rows(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64
 }
 
 // Note [small gemm]
-// For small products (under kParallelMinWork multiply-adds, so one thread:
-// 64 x 64 x 64 is 0.26 M) packing is a large share of the time: the packed
-// copies of A and B cost about as many loads and stores as the kernel spends
-// cycles on the arithmetic, and they buy nothing here, since the operands
-// already fit in L1/L2. So the small path packs nothing it does not have
-// to: the MR x NR tile reads A in place (broadcasts through row pointers, as
-// in Note [skinny gemm]) and B in place (row k of B holds the NR columns of
-// a panel contiguously), and the last rows of C get a tile exactly as tall
+// Packing pays when each packed block is reused many times from cache. When
+// the operands already fit in L1/L2 (small products, and on this machine
+// anything up to 1024 in every dimension: kInPlaceMaxDim) the copies cost
+// more than they save: for 64^3 the packed copies of A and B take about as
+// many loads and stores as the kernel spends cycles on the arithmetic. So
+// the small path packs nothing it does not have to: the MR x NR tile reads
+// A in place (broadcasts through row pointers, as in Note [skinny gemm])
+// and B in place (row k of B holds the NR columns of a panel contiguously),
+// over all of K at once, and the last rows of C get a tile exactly as tall
 // as they are instead of a zero-padded copy of A. Only panels of op(B) that
 // cannot be read in place are packed: all of them when B is stored
 // transposed, and the last, partial panel (reading it in place would run
@@ -403,7 +414,9 @@ void gemm_rows(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64
 // they fit in one. Measured (f32, one thread, GFLOP/s, blocked or skinny
 // path -> small path; OpenBLAS SkylakeX kernels in the same run):
 //   A B 48^3 94 -> 216 (228), 64^3 151 -> 228 (252), 80^3 136 -> 235 (237),
-//   96^3 191 -> 244 (257); 64^3 A B^T 120 -> 157 (166), A^T B 156 -> 231 (254).
+//   96^3 191 -> 244 (257), 128^3 194 -> 251 (216), 512^3 224 -> 256 (246);
+//   64^3 A B^T 120 -> 157 (166), A^T B 156 -> 231 (254);
+//   MLP 128x256x784 A B 201 -> 256 (219), A B^T 200 -> 245 (210).
 template <class T, std::int64_t NB, std::int64_t MR = 1>
 void in_place_tile(std::int64_t m, const Operands<T>& op, std::int64_t i0, std::int64_t K,
                    const T* b, std::int64_t ldb, std::int64_t n, T alpha, T beta, T* c,
@@ -416,35 +429,77 @@ void in_place_tile(std::int64_t m, const Operands<T>& op, std::int64_t i0, std::
                                           a_col_stride, b, ldb, n, alpha, beta, c, ldc);
 }
 
-// Columns [j0, j0 + n) of C with tiles NB vectors wide (n <= NB * W).
+// Rows [i_begin, i_end) of a panel of C (columns from c on), in tiles NB
+// vectors wide; the last tile is exactly as tall as the rows left.
 template <class T, std::int64_t NB>
-void small_panel(const Operands<T>& op, std::int64_t M, std::int64_t K, std::int64_t j0,
-                 std::int64_t n, T alpha, T beta, T* C, std::int64_t ldc) {
-  constexpr std::int64_t MR = Tile<T, NB>::MR, NR = Tile<T, NB>::NR;
-  const T* b = op.B + j0;
-  std::int64_t ldb = op.ldb;
-  if (op.trans_b || n < NR) {  // pack this panel, zero-padded to NR columns
-    T* panel = b_buffer<T>().get(NR * K);
-    pack_b_panel<NR>(op, 0, K, j0, n, panel);
-    b = panel;
-    ldb = NR;
-  }
-  for (std::int64_t i0 = 0; i0 < M; i0 += MR)
-    in_place_tile<T, NB>(std::min(MR, M - i0), op, i0, K, b, ldb, n, alpha, beta,
-                         C + i0 * ldc + j0, ldc);
+void small_rows(const Operands<T>& op, std::int64_t i_begin, std::int64_t i_end, std::int64_t K,
+                const T* b, std::int64_t ldb, std::int64_t n, T alpha, T beta, T* c,
+                std::int64_t ldc) {
+  constexpr std::int64_t MR = Tile<T, NB>::MR;
+  for (std::int64_t i0 = i_begin; i0 < i_end; i0 += MR)
+    in_place_tile<T, NB>(std::min(MR, i_end - i0), op, i0, K, b, ldb, n, alpha, beta,
+                         c + i0 * ldc, ldc);
 }
 
-// Panels two vectors wide; the last columns in a one-vector panel when they fit in one.
+// Whether the small path takes the product (see kSmallMaxWork). Reading in
+// place, op(A) steps by lda per k when stored transposed, op(B) by ldb when
+// not (B^T is packed).
+template <class T>
+bool small_path_fits(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K) {
+  if (M * N * K < kSmallMaxWork) return true;
+  const std::int64_t a_step = op.trans_a ? op.lda : 1, b_step = op.trans_b ? 1 : op.ldb;
+  return std::max({M, N, K}) <= kInPlaceMaxDim &&
+         std::max(a_step, b_step) * static_cast<std::int64_t>(sizeof(T)) < kInPlaceMaxStrideBytes;
+}
+
+// Panels of op(B) NR = 2W columns wide, in rows blocks of kRowBlock rows
+// (whole tiles for both tile widths). Panels that cannot be read in place
+// are packed first, all at once, by the calling thread; then the threads
+// share out whole panels or whole row blocks (the longer side), with no
+// further synchronisation. Every element is one kernel call over all of K,
+// so the result does not depend on the number of threads or on the tiles.
 template <class T>
 void gemm_small(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
-                T beta, T* C, std::int64_t ldc) {
+                T beta, T* C, std::int64_t ldc, int threads) {
   constexpr std::int64_t W = Tile<T, 1>::NR, NR = Tile<T, 2>::NR;
-  for (std::int64_t j0 = 0; j0 < N; j0 += NR) {
-    const std::int64_t n = std::min(NR, N - j0);
-    if (n <= W)
-      small_panel<T, 1>(op, M, K, j0, n, alpha, beta, C, ldc);
+  constexpr std::int64_t kRowBlock = Tile<T, 1>::MR;
+  static_assert(kRowBlock % Tile<T, 2>::MR == 0, "a row block holds whole tiles of both widths");
+  const std::int64_t panels = ceil_div(N, NR), row_blocks = ceil_div(M, kRowBlock);
+  // Panels [first_packed, panels) are packed: all for B^T, else the last if partial.
+  const std::int64_t first_packed = op.trans_b ? 0 : N / NR;
+  T* packed = b_buffer<T>().get(std::max<std::int64_t>(1, (panels - first_packed) * NR * K));
+  for (std::int64_t p = first_packed; p < panels; ++p)
+    pack_b_panel<NR>(op, 0, K, p * NR, std::min(NR, N - p * NR),
+                     packed + (p - first_packed) * NR * K);
+  // Panels [p_begin, p_end) for row blocks [r_begin, r_end).
+  const auto run = [&](std::int64_t p_begin, std::int64_t p_end, std::int64_t r_begin,
+                       std::int64_t r_end) {
+    const std::int64_t i_begin = r_begin * kRowBlock, i_end = std::min(M, r_end * kRowBlock);
+    for (std::int64_t p = p_begin; p < p_end; ++p) {
+      const std::int64_t j0 = p * NR, n = std::min(NR, N - j0);
+      const bool in_place = p < first_packed;
+      const T* b = in_place ? op.B + j0 : packed + (p - first_packed) * NR * K;
+      const std::int64_t ldb = in_place ? op.ldb : NR;
+      if (n <= W)  // the last columns fit one vector: a one-vector tile
+        small_rows<T, 1>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
+      else
+        small_rows<T, 2>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
+    }
+  };
+  const bool split_panels = panels >= row_blocks;
+  const std::int64_t parts = std::min<std::int64_t>(threads, split_panels ? panels : row_blocks);
+  if (parts == 1) {  // Note [serial calls]
+    run(0, panels, 0, row_blocks);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::int64_t part = 0; part < parts; ++part) {
+    const std::int64_t units = split_panels ? panels : row_blocks;
+    const std::int64_t first = units * part / parts, last = units * (part + 1) / parts;
+    if (split_panels)
+      run(first, last, 0, row_blocks);
     else
-      small_panel<T, 2>(op, M, K, j0, n, alpha, beta, C, ldc);
+      run(0, panels, first, last);
   }
 }
 
@@ -554,8 +609,8 @@ void gemm_impl(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::
     gemm_columns(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (!trans_a && (N <= kDotMaxCols || (trans_b && M < Tile<T>::MR)))
     gemm_dot(op, M, N, K, alpha, beta, C, ldc, threads);
-  else if (work < kSmallMaxWork)
-    gemm_small(op, M, N, K, alpha, beta, C, ldc);
+  else if (small_path_fits(op, M, N, K))
+    gemm_small(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (N <= Tile<T, 1>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
     gemm_skinny<T, 1>(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (N <= Tile<T, 2>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)

@@ -29,7 +29,8 @@
 //     a 10-output layer), and A B^T with fewer than MR rows: vectors run
 //     along K, one dot product per element of C, A read in place (Note [dot
 //     kernel] in gemm_kernel.hpp);
-//   - small products (under 128*128*64 multiply-adds): the register tile
+//   - small and medium products (under 128*128*64 multiply-adds, or every
+//     dimension <= 1024 with lda/ldb steps under 4 KiB): the register tile
 //     reads A and B in place, only panels of B^T packed (Note [small gemm]
 //     in gemm.cpp);
 //   - skinny (N <= NR, and op(B) packed in at most 1 MiB): op(B) packed once,

@@ -240,9 +240,9 @@ TEST_CASE("gemm: lane_sums returns the sum of vector l in lane l") {
   check_lane_sums<double>();
 }
 
-// The small path (Note [small gemm] in tensor/gemm.cpp): under 128*128*64
-// multiply-adds and N > 16, nothing packed but the panels of B that cannot be
-// read in place. Every tile height from 1 to MR (the last rows of C), panels
+// The small path (Note [small gemm] in tensor/gemm.cpp): N > 16, under
+// 128*128*64 multiply-adds or up to 1024 in every dimension; nothing packed
+// but the panels of B that cannot be read in place. Every tile height from 1 to MR (the last rows of C), panels
 // one and two vectors wide, full and partial (packed) panels, B in place with
 // ldb > N, B stored transposed (always packed), alpha and beta.
 template <class T>
@@ -259,6 +259,13 @@ std::vector<Case> small_cases() {
               if (N <= 16) continue;  // the dot and column paths
               cases.push_back({ta, tb, M, N, K, beta == 0 ? 1.0 : 2.0, beta, beta == 0 ? 0 : 5});
             }
+  // Past 128*128*64 multiply-adds, inside and just outside the in-place
+  // bounds (every dimension <= 1024, lda or ldb under 4 KiB per step of k).
+  for (bool ta : {false, true})
+    for (bool tb : {false, true})
+      for (auto [M, N, K] : {std::array<std::int64_t, 3>{200, 100, 110}, {37, 500, 129},
+                             {30, 40, 1025}, {1030, 20, 100}})
+        cases.push_back({ta, tb, M, N, K, 1.0, 0.5, 1});
   return cases;
 }
 
@@ -317,7 +324,7 @@ TEST_CASE("gemm: results are bitwise identical for 1 and 2 threads") {
     for (bool tb : {false, true})
       for (auto [M, N, K] : {std::array<std::int64_t, 3>{300, 200, 530}, {512, 10, 784},
                              {13, 500, 300}, {257, 33, 129}, {200, 10, 300},
-                             {64, 16, 50}}) {
+                             {64, 16, 50}, {20, 600, 200}, {600, 40, 100}}) {
         INFO(ta, tb, " ", M, "x", N, "x", K);
         const auto A = random_values<float>(M * K, 3);
         const auto B = random_values<float>(K * N, 4);

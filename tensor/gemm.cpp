@@ -48,14 +48,14 @@ constexpr std::int64_t kRowGemmMaxRows = 2;
 // Below this many multiply-adds one thread does all the work (an OpenMP
 // fork/join costs a few microseconds).
 constexpr std::int64_t kParallelMinWork = 128 * 128 * 64;
-// The small path (Note [small gemm]) takes every product below
+// The in-place path (Note [in-place gemm]) takes every product below
 // kSmallMaxWork multiply-adds, and larger ones whose dimensions are all at
 // most kInPlaceMaxDim when reading in place steps through memory by less
 // than kInPlaceMaxStrideBytes per k. Past 1024 rows and columns the packed
 // blocks of the blocked path keep A and B in cache, and with steps of 4 KiB
 // or more (lda or ldb of 1024 floats) every k lands on the same L1 sets and
 // a new page: 1024^3 A^T B measured 127 GFLOP/s in place, 154 packed (one
-// thread). Inside the bounds the small path measured faster at every size
+// thread). Inside the bounds the in-place path measured faster at every size
 // tried (one thread: 768^3 A B 212 -> 238, 512^3 224 -> 241).
 constexpr std::int64_t kSmallMaxWork = kParallelMinWork;
 constexpr std::int64_t kInPlaceMaxDim = 1024;
@@ -302,7 +302,7 @@ void gemm_columns(const Operands<T>& op, std::int64_t M, std::int64_t N, std::in
 
 // The dot path (Note [dot kernel] in gemm_kernel.hpp): op(A) = A, so rows
 // of A are contiguous in k. Taken when C has at most kDotMaxCols columns,
-// and for A B^T with fewer rows than one tile of the small and blocked
+// and for A B^T with fewer rows than one tile of the in-place and blocked
 // paths, whose packed copy of B^T would then serve a single row tile. Each
 // row of C is built in column chunks of at most kMaxCols against op(B)^T,
 // an N x K matrix read row by row: B itself when trans_b, else B transposed
@@ -397,13 +397,13 @@ void gemm_rows(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64
   }
 }
 
-// Note [small gemm]
+// Note [in-place gemm]
 // Packing pays when each packed block is reused many times from cache. When
 // the operands already fit in L1/L2 (small products, and on this machine
 // anything up to 1024 in every dimension: kInPlaceMaxDim) the copies cost
 // more than they save: for 64^3 the packed copies of A and B take about as
 // many loads and stores as the kernel spends cycles on the arithmetic. So
-// the small path packs nothing it does not have to: the MR x NR tile reads
+// the in-place path packs nothing it does not have to: the MR x NR tile reads
 // A in place (broadcasts through row pointers, as in Note [skinny gemm])
 // and B in place (row k of B holds the NR columns of a panel contiguously),
 // over all of K at once, and the last rows of C get a tile exactly as tall
@@ -412,7 +412,7 @@ void gemm_rows(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64
 // transposed, and the last, partial panel (reading it in place would run
 // past the end of B's rows). The last columns take a one-vector tile when
 // they fit in one. Measured (f32, one thread, GFLOP/s, blocked or skinny
-// path -> small path; OpenBLAS SkylakeX kernels in the same run):
+// path -> in-place path; OpenBLAS SkylakeX kernels in the same run):
 //   A B 48^3 94 -> 216 (228), 64^3 151 -> 228 (252), 80^3 136 -> 235 (237),
 //   96^3 191 -> 244 (257), 128^3 194 -> 251 (216), 512^3 224 -> 256 (246);
 //   64^3 A B^T 120 -> 157 (166), A^T B 156 -> 231 (254);
@@ -432,20 +432,20 @@ void in_place_tile(std::int64_t m, const Operands<T>& op, std::int64_t i0, std::
 // Rows [i_begin, i_end) of a panel of C (columns from c on), in tiles NB
 // vectors wide; the last tile is exactly as tall as the rows left.
 template <class T, std::int64_t NB>
-void small_rows(const Operands<T>& op, std::int64_t i_begin, std::int64_t i_end, std::int64_t K,
-                const T* b, std::int64_t ldb, std::int64_t n, T alpha, T beta, T* c,
-                std::int64_t ldc) {
+void in_place_rows(const Operands<T>& op, std::int64_t i_begin, std::int64_t i_end,
+                   std::int64_t K, const T* b, std::int64_t ldb, std::int64_t n, T alpha, T beta,
+                   T* c, std::int64_t ldc) {
   constexpr std::int64_t MR = Tile<T, NB>::MR;
   for (std::int64_t i0 = i_begin; i0 < i_end; i0 += MR)
     in_place_tile<T, NB>(std::min(MR, i_end - i0), op, i0, K, b, ldb, n, alpha, beta,
                          c + i0 * ldc, ldc);
 }
 
-// Whether the small path takes the product (see kSmallMaxWork). Reading in
+// Whether the in-place path takes the product (see kSmallMaxWork). Reading in
 // place, op(A) steps by lda per k when stored transposed, op(B) by ldb when
 // not (B^T is packed).
 template <class T>
-bool small_path_fits(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K) {
+bool in_place_path_fits(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K) {
   if (M * N * K < kSmallMaxWork) return true;
   const std::int64_t a_step = op.trans_a ? op.lda : 1, b_step = op.trans_b ? 1 : op.ldb;
   return std::max({M, N, K}) <= kInPlaceMaxDim &&
@@ -459,8 +459,8 @@ bool small_path_fits(const Operands<T>& op, std::int64_t M, std::int64_t N, std:
 // further synchronisation. Every element is one kernel call over all of K,
 // so the result does not depend on the number of threads or on the tiles.
 template <class T>
-void gemm_small(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K, T alpha,
-                T beta, T* C, std::int64_t ldc, int threads) {
+void gemm_in_place(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K,
+                   T alpha, T beta, T* C, std::int64_t ldc, int threads) {
   constexpr std::int64_t W = Tile<T, 1>::NR, NR = Tile<T, 2>::NR;
   constexpr std::int64_t kRowBlock = Tile<T, 1>::MR;
   static_assert(kRowBlock % Tile<T, 2>::MR == 0, "a row block holds whole tiles of both widths");
@@ -481,9 +481,9 @@ void gemm_small(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int6
       const T* b = in_place ? op.B + j0 : packed + (p - first_packed) * NR * K;
       const std::int64_t ldb = in_place ? op.ldb : NR;
       if (n <= W)  // the last columns fit one vector: a one-vector tile
-        small_rows<T, 1>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
+        in_place_rows<T, 1>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
       else
-        small_rows<T, 2>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
+        in_place_rows<T, 2>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
     }
   };
   const bool split_panels = panels >= row_blocks;
@@ -609,8 +609,8 @@ void gemm_impl(bool trans_a, bool trans_b, std::int64_t M, std::int64_t N, std::
     gemm_columns(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (!trans_a && (N <= kDotMaxCols || (trans_b && M < Tile<T>::MR)))
     gemm_dot(op, M, N, K, alpha, beta, C, ldc, threads);
-  else if (small_path_fits(op, M, N, K))
-    gemm_small(op, M, N, K, alpha, beta, C, ldc, threads);
+  else if (in_place_path_fits(op, M, N, K))
+    gemm_in_place(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (N <= Tile<T, 1>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)
     gemm_skinny<T, 1>(op, M, N, K, alpha, beta, C, ldc, threads);
   else if (N <= Tile<T, 2>::NR && skinny_panel_bytes <= kSkinnyMaxPanelBytes)

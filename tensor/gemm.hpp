@@ -31,7 +31,7 @@
 //     kernel] in gemm_kernel.hpp);
 //   - small and medium products (under 128*128*64 multiply-adds, or every
 //     dimension <= 1024 with lda/ldb steps under 4 KiB): the register tile
-//     reads A and B in place, only panels of B^T packed (Note [small gemm]
+//     reads A and B in place, only panels of B^T packed (Note [in-place gemm]
 //     in gemm.cpp);
 //   - skinny (N <= NR, and op(B) packed in at most 1 MiB): op(B) packed once,
 //     A read in place (no A packing);

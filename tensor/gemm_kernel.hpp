@@ -196,7 +196,7 @@ inline void micro_kernel(std::int64_t kc, const T* a, std::int64_t a_row_stride,
   store_tile<T, NB>(acc, m, n, alpha, beta, c, ldc);
 }
 
-/// The tile of the small path (Note [small gemm] in gemm.cpp), with nothing
+/// The tile of the in-place path (Note [in-place gemm] in gemm.cpp), with nothing
 /// packed: C[0:MR, 0:n] = alpha * sum_{k < K} a(:, k) b(k, :) + beta * C, with
 /// a(i, k) at a[i * a_row_stride + k * a_col_stride] for exactly MR rows and
 /// b(k, j) at b[k * ldb + j] for NB * W readable columns (n <= NB * W of

@@ -240,13 +240,14 @@ TEST_CASE("gemm: lane_sums returns the sum of vector l in lane l") {
   check_lane_sums<double>();
 }
 
-// The small path (Note [small gemm] in tensor/gemm.cpp): N > 16, under
+// The in-place path (Note [in-place gemm] in tensor/gemm.cpp): N > 16, under
 // 128*128*64 multiply-adds or up to 1024 in every dimension; nothing packed
-// but the panels of B that cannot be read in place. Every tile height from 1 to MR (the last rows of C), panels
-// one and two vectors wide, full and partial (packed) panels, B in place with
-// ldb > N, B stored transposed (always packed), alpha and beta.
+// but the panels of B that cannot be read in place. Every tile height from 1
+// to MR (the last rows of C), panels one and two vectors wide, full and
+// partial (packed) panels, B in place with ldb > N, B stored transposed
+// (always packed), alpha and beta.
 template <class T>
-std::vector<Case> small_cases() {
+std::vector<Case> in_place_cases() {
   constexpr std::int64_t W = static_cast<std::int64_t>(xsimd::batch<T>::size);
   const std::int64_t nr = kNR<T>, mr = kMR<T>;
   std::vector<Case> cases;
@@ -269,9 +270,9 @@ std::vector<Case> small_cases() {
   return cases;
 }
 
-TEST_CASE("gemm: the small path reads A and B in place") {
-  check_cases<float>(small_cases<float>());
-  check_cases<double>(small_cases<double>());
+TEST_CASE("gemm: the in-place path reads A and B where they are") {
+  check_cases<float>(in_place_cases<float>());
+  check_cases<double>(in_place_cases<double>());
 }
 
 // transpose_block (Note [block transpose]) packs B^T for A B^T; the GEMM

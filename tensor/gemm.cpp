@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <new>
 
@@ -329,8 +330,23 @@ void gemm_dot(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_
   if (!op.trans_b) {  // bt(j, k) = B[k * ldb + j]; the padding doubles as b_tail
     ldbt = ld_tail = ceil_div(K, W) * W;
     T* panel = b_buffer<T>().get(N * ldbt);
-    for (std::int64_t k = 0; k < K; ++k)
-      for (std::int64_t j = 0; j < N; ++j) panel[j * ldbt + k] = op.B[k * op.ldb + j];
+    // W x W blocks of B through registers (Note [block transpose]). A block
+    // reads W values from each row, past column N into the next row, so
+    // only while that stays inside B; the last rows one value at a time.
+    const std::int64_t end_of_b = (K - 1) * op.ldb + N;
+    alignas(64) T block[W * W];
+    for (std::int64_t j0 = 0; j0 < N; j0 += W) {
+      const std::int64_t cols = std::min(W, N - j0);
+      std::int64_t k = 0;
+      for (; k + W <= K && (k + W - 1) * op.ldb + j0 + W <= end_of_b; k += W) {
+        gemm_detail::transpose_block<T, static_cast<int>(W)>(op.B + k * op.ldb + j0, op.ldb,
+                                                             block, W);
+        for (std::int64_t j = 0; j < cols; ++j)
+          std::memcpy(panel + (j0 + j) * ldbt + k, block + j * W, W * sizeof(T));
+      }
+      for (; k < K; ++k)
+        for (std::int64_t j = j0; j < j0 + cols; ++j) panel[j * ldbt + k] = op.B[k * op.ldb + j];
+    }
     for (std::int64_t j = 0; j < N; ++j)
       for (std::int64_t k = K; k < ldbt; ++k) panel[j * ldbt + k] = T(0);
     bt = panel;

@@ -426,8 +426,11 @@ void gemm_rows(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64
 // as they are instead of a zero-padded copy of A. Only panels of op(B) that
 // cannot be read in place are packed: all of them when B is stored
 // transposed, and the last, partial panel (reading it in place would run
-// past the end of B's rows). The last columns take a one-vector tile when
-// they fit in one. Measured (f32, one thread, GFLOP/s, blocked or skinny
+// past the end of B's rows). Panels are up to four vectors wide (6 x 64
+// tiles with AVX-512: 10 loads and broadcasts per 24 FMAs, where 12 x 32
+// needs 14), and the last columns take the narrowest tile that covers them; measured
+// against two-vector panels only (same run): 48^3 219 -> 234, 64^3 233 ->
+// 244, 96^3 250 -> 255. Measured (f32, one thread, GFLOP/s, blocked or skinny
 // path -> in-place path; OpenBLAS SkylakeX kernels in the same run):
 //   A B 48^3 94 -> 216 (228), 64^3 151 -> 228 (252), 80^3 136 -> 235 (237),
 //   96^3 191 -> 244 (257), 128^3 194 -> 251 (216), 512^3 224 -> 256 (246);
@@ -437,7 +440,7 @@ template <class T, std::int64_t NB, std::int64_t MR = 1>
 void in_place_tile(std::int64_t m, const Operands<T>& op, std::int64_t i0, std::int64_t K,
                    const T* b, std::int64_t ldb, std::int64_t n, T alpha, T beta, T* c,
                    std::int64_t ldc) {
-  if constexpr (MR < Tile<T, NB>::MR)
+  if constexpr (MR < gemm_detail::InPlaceTile<T, NB>::MR)
     if (m != MR)
       return in_place_tile<T, NB, MR + 1>(m, op, i0, K, b, ldb, n, alpha, beta, c, ldc);
   const std::int64_t a_row_stride = op.trans_a ? 1 : op.lda, a_col_stride = op.trans_a ? op.lda : 1;
@@ -451,10 +454,31 @@ template <class T, std::int64_t NB>
 void in_place_rows(const Operands<T>& op, std::int64_t i_begin, std::int64_t i_end,
                    std::int64_t K, const T* b, std::int64_t ldb, std::int64_t n, T alpha, T beta,
                    T* c, std::int64_t ldc) {
-  constexpr std::int64_t MR = Tile<T, NB>::MR;
+  constexpr std::int64_t MR = gemm_detail::InPlaceTile<T, NB>::MR;
   for (std::int64_t i0 = i_begin; i0 < i_end; i0 += MR)
     in_place_tile<T, NB>(std::min(MR, i_end - i0), op, i0, K, b, ldb, n, alpha, beta,
                          c + i0 * ldc, ldc);
+}
+
+// Packs columns [j0, j0 + n) of op(B), all K rows, zero-padded to `vectors` vectors.
+template <class T, std::int64_t NB = 1>
+void pack_b_vectors(std::int64_t vectors, const Operands<T>& op, std::int64_t K, std::int64_t j0,
+                    std::int64_t n, T* out) {
+  if constexpr (NB < gemm_detail::InPlaceTile<T>::kMaxVectors)
+    if (vectors != NB) return pack_b_vectors<T, NB + 1>(vectors, op, K, j0, n, out);
+  pack_b_panel<NB * Tile<T, 1>::NR>(op, 0, K, j0, n, out);
+}
+
+// A panel of n columns with the narrowest tile that covers them (vectors = ceil(n / W)).
+template <class T, std::int64_t NB = 1>
+void in_place_panel(std::int64_t vectors, const Operands<T>& op, std::int64_t i_begin,
+                    std::int64_t i_end, std::int64_t K, const T* b, std::int64_t ldb,
+                    std::int64_t n, T alpha, T beta, T* c, std::int64_t ldc) {
+  if constexpr (NB < gemm_detail::InPlaceTile<T>::kMaxVectors)
+    if (vectors != NB)
+      return in_place_panel<T, NB + 1>(vectors, op, i_begin, i_end, K, b, ldb, n, alpha, beta, c,
+                                       ldc);
+  in_place_rows<T, NB>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, c, ldc);
 }
 
 // Whether the in-place path takes the product (see kSmallMaxWork). Reading in
@@ -468,8 +492,9 @@ bool in_place_path_fits(const Operands<T>& op, std::int64_t M, std::int64_t N, s
          std::max(a_step, b_step) * static_cast<std::int64_t>(sizeof(T)) < kInPlaceMaxStrideBytes;
 }
 
-// Panels of op(B) NR = 2W columns wide, in rows blocks of kRowBlock rows
-// (whole tiles for both tile widths). Panels that cannot be read in place
+// Panels of op(B) NR = kMaxVectors * W columns wide (the last one with the
+// narrowest tile that covers it), in row blocks of kRowBlock rows (whole
+// tiles of every height). Panels that cannot be read in place
 // are packed first, all at once, by the calling thread; then the threads
 // share out whole panels or whole row blocks (the longer side), with no
 // further synchronisation. Every element is one kernel call over all of K,
@@ -477,16 +502,22 @@ bool in_place_path_fits(const Operands<T>& op, std::int64_t M, std::int64_t N, s
 template <class T>
 void gemm_in_place(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_t K,
                    T alpha, T beta, T* C, std::int64_t ldc, int threads) {
-  constexpr std::int64_t W = Tile<T, 1>::NR, NR = Tile<T, 2>::NR;
-  constexpr std::int64_t kRowBlock = Tile<T, 1>::MR;
-  static_assert(kRowBlock % Tile<T, 2>::MR == 0, "a row block holds whole tiles of both widths");
+  using gemm_detail::InPlaceTile;
+  constexpr std::int64_t W = Tile<T, 1>::NR, NR = InPlaceTile<T>::kMaxVectors * W;
+  constexpr std::int64_t kRowBlock = 24;
+  static_assert(kRowBlock % InPlaceTile<T, 1>::MR == 0 && kRowBlock % InPlaceTile<T, 2>::MR == 0 &&
+                    kRowBlock % InPlaceTile<T, 3>::MR == 0 &&
+                    kRowBlock % InPlaceTile<T, 4>::MR == 0,
+                "a row block holds whole tiles of every width");
   const std::int64_t panels = ceil_div(N, NR), row_blocks = ceil_div(M, kRowBlock);
-  // Panels [first_packed, panels) are packed: all for B^T, else the last if partial.
-  const std::int64_t first_packed = op.trans_b ? 0 : N / NR;
+  // Panels [first_packed, panels) are packed: all for B^T, else the last if
+  // its width is not a whole number of vectors.
+  const std::int64_t first_packed = op.trans_b ? 0 : N % W == 0 ? panels : panels - 1;
   T* packed = b_buffer<T>().get(std::max<std::int64_t>(1, (panels - first_packed) * NR * K));
-  for (std::int64_t p = first_packed; p < panels; ++p)
-    pack_b_panel<NR>(op, 0, K, p * NR, std::min(NR, N - p * NR),
-                     packed + (p - first_packed) * NR * K);
+  for (std::int64_t p = first_packed; p < panels; ++p) {
+    const std::int64_t n = std::min(NR, N - p * NR);
+    pack_b_vectors<T>(ceil_div(n, W), op, K, p * NR, n, packed + (p - first_packed) * NR * K);
+  }
   // Panels [p_begin, p_end) for row blocks [r_begin, r_end).
   const auto run = [&](std::int64_t p_begin, std::int64_t p_end, std::int64_t r_begin,
                        std::int64_t r_end) {
@@ -495,11 +526,9 @@ void gemm_in_place(const Operands<T>& op, std::int64_t M, std::int64_t N, std::i
       const std::int64_t j0 = p * NR, n = std::min(NR, N - j0);
       const bool in_place = p < first_packed;
       const T* b = in_place ? op.B + j0 : packed + (p - first_packed) * NR * K;
-      const std::int64_t ldb = in_place ? op.ldb : NR;
-      if (n <= W)  // the last columns fit one vector: a one-vector tile
-        in_place_rows<T, 1>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
-      else
-        in_place_rows<T, 2>(op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0, ldc);
+      const std::int64_t ldb = in_place ? op.ldb : ceil_div(n, W) * W;
+      in_place_panel<T>(ceil_div(n, W), op, i_begin, i_end, K, b, ldb, n, alpha, beta, C + j0,
+                        ldc);
     }
   };
   const bool split_panels = panels >= row_blocks;

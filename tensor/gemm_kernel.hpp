@@ -196,6 +196,18 @@ inline void micro_kernel(std::int64_t kc, const T* a, std::int64_t a_row_stride,
   store_tile<T, NB>(acc, m, n, alpha, beta, c, ldc);
 }
 
+/// Tile shapes of the in-place path (Note [in-place gemm] in gemm.cpp): NB
+/// vectors wide (at most kMaxVectors), MR rows; MR * NB accumulators + NB
+/// loads of B + 1 broadcast of A fit the register file (32 registers with
+/// AVX-512: 12 x 1, 12 x 2, 8 x 3, 6 x 4; 16 otherwise: 12 x 1, 6 x 2).
+template <class T, std::int64_t NB = 1>
+struct InPlaceTile {
+  static constexpr bool kWideRegisterFile = sizeof(xsimd::batch<T>) >= 64;
+  static constexpr std::int64_t kMaxVectors = kWideRegisterFile ? 4 : 2;
+  static constexpr std::int64_t MR = NB == 1 ? 12 : NB == 2 ? (kWideRegisterFile ? 12 : 6)
+                                                            : NB == 3 ? 8 : 6;
+};
+
 /// The tile of the in-place path (Note [in-place gemm] in gemm.cpp), with nothing
 /// packed: C[0:MR, 0:n] = alpha * sum_{k < K} a(:, k) b(k, :) + beta * C, with
 /// a(i, k) at a[i * a_row_stride + k * a_col_stride] for exactly MR rows and

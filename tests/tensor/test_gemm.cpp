@@ -242,9 +242,9 @@ TEST_CASE("gemm: lane_sums returns the sum of vector l in lane l") {
 
 // The in-place path (Note [in-place gemm] in tensor/gemm.cpp): N > 16, under
 // 128*128*64 multiply-adds or up to 1024 in every dimension; nothing packed
-// but the panels of B that cannot be read in place. Every tile height from 1
-// to MR (the last rows of C), panels one and two vectors wide, full and
-// partial (packed) panels, B in place with ldb > N, B stored transposed
+// but the panels of B that cannot be read in place. Tile heights around 6, 8
+// and 12 rows (the last rows of C), panels one to four vectors wide, whole
+// and partial (packed) vectors, B in place with ldb > N, B stored transposed
 // (always packed), alpha and beta.
 template <class T>
 std::vector<Case> in_place_cases() {
@@ -253,8 +253,10 @@ std::vector<Case> in_place_cases() {
   std::vector<Case> cases;
   for (bool ta : {false, true})
     for (bool tb : {false, true})
-      for (std::int64_t M : {std::int64_t{3}, mr - 1, mr, mr + 1, 2 * mr + 5, std::int64_t{64}})
-        for (std::int64_t N : {std::int64_t{17}, W + 1, nr - 1, nr, nr + 1, nr + W, 2 * nr + 3})
+      for (std::int64_t M : {std::int64_t{3}, std::int64_t{5}, std::int64_t{7}, mr - 1, mr,
+                             mr + 1, 2 * mr + 5, std::int64_t{64}})
+        for (std::int64_t N : {std::int64_t{17}, W + 1, nr - 1, nr, nr + 1, 3 * W - 1, 3 * W,
+                               4 * W, 4 * W + 1, 5 * W - 3, 9 * W})
           for (std::int64_t K : {1, 9, 64, 130})
             for (double beta : {0.0, 0.5}) {
               if (N <= 16) continue;  // the dot and column paths

@@ -20,7 +20,13 @@
 // the same scheme (PyTorch's Linear init) from different random streams.
 //
 //   bench_train [--quick] [--only tapegrad|libtorch] [--epoch-only | --steps-only]
-//               [--threads N] [--epoch-reps R] [--data DIR]
+//               [--threads N] [--epoch-reps R] [--data DIR] [--batch B]
+//               [--breakdown [--breakdown-steps N]]
+//
+// --batch B times the training step at batch B only. --breakdown prints, instead
+// of the tables, where one tapegrad step spends its time: zero_grad, forward +
+// loss, backward, optimizer step, each the median of N steps (default 3000,
+// 1 thread); a long run of it is also a clean target for `perf record`.
 //
 // For peak memory, run one framework's epoch alone under /usr/bin/time -v:
 //   /usr/bin/time -v build-perf/bench/bench_train --only tapegrad --epoch-only --epoch-reps 1
@@ -62,6 +68,9 @@ struct Options {
   bool quick = false, epoch_only = false, steps_only = false, ours = true, theirs = true;
   int threads = 0;  // 0: both 1 and 2
   int epoch_reps = 3;
+  std::int64_t batch = 0;  // 0: batch 1, 16 and 128
+  bool breakdown = false;
+  int breakdown_steps = 3000;
   std::string data = tg::data::fashion_mnist_default_dir();
 };
 
@@ -163,6 +172,11 @@ void print_row(const char* label, double ours, double theirs, const char* fmt_un
   std::printf("%-22s %s %s %s\n", label, a, b, r);
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
 // ------------------------------------------------------ training step table
 
 void step_table(const Options& o, const tg::data::Dataset& train) {
@@ -171,7 +185,9 @@ void step_table(const Options& o, const tg::data::Dataset& train) {
   set_threads(1);
   std::printf("One training step (zero_grad, forward, cross-entropy, backward, clip + SGD), 1 thread\n");
   std::printf("%-22s %14s %14s %8s\n", "", "tapegrad us", "libtorch us", "ratio");
-  for (std::int64_t batch : {1, 16, 128}) {
+  const std::vector<std::int64_t> batches =
+      o.batch > 0 ? std::vector<std::int64_t>{o.batch} : std::vector<std::int64_t>{1, 16, 128};
+  for (std::int64_t batch : batches) {
     const tg::Tensor x = train.inputs.narrow(0, 0, batch).contiguous();
     const tg::Tensor y = train.targets.narrow(0, 0, batch).contiguous();
     double ours = 0, theirs = 0;
@@ -191,12 +207,48 @@ void step_table(const Options& o, const tg::data::Dataset& train) {
   }
 }
 
-// ------------------------------------------------------------ epoch table
+// ------------------------------------------------------ step breakdown
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
+// Median microseconds of each phase of m.step(), over many steps: a profile
+// that needs no profiler, and resists the noise of a shared machine.
+void breakdown_table(const Options& o, const tg::data::Dataset& train) {
+  set_threads(1);
+  const int kSteps = o.breakdown_steps;
+  std::printf("Where one tapegrad training step goes (median us of %d steps, 1 thread)\n", kSteps);
+  std::printf("%-10s %10s %10s %10s %10s %10s\n", "", "zero_grad", "fwd+loss", "backward",
+              "opt.step", "total");
+  const std::vector<std::int64_t> batches =
+      o.batch > 0 ? std::vector<std::int64_t>{o.batch} : std::vector<std::int64_t>{1, 16, 128};
+  for (std::int64_t batch : batches) {
+    const tg::Tensor x = train.inputs.narrow(0, 0, batch).contiguous();
+    const tg::Tensor y = train.targets.narrow(0, 0, batch).contiguous();
+    OurMlp m;
+    std::vector<double> phase[5];
+    for (int s = 0; s < kSteps + 100; ++s) {
+      const auto t0 = Clock::now();
+      m.opt->zero_grad();
+      const auto t1 = Clock::now();
+      tg::Var loss = tg::nn::cross_entropy(m.forward(tg::Var(x)), y);
+      const auto t2 = Clock::now();
+      loss.backward();
+      const auto t3 = Clock::now();
+      m.opt->step();
+      const auto t4 = Clock::now();
+      if (s < 100) continue;  // warm-up
+      const auto us = [](auto a, auto b) { return std::chrono::duration<double, std::micro>(b - a).count(); };
+      phase[0].push_back(us(t0, t1));
+      phase[1].push_back(us(t1, t2));
+      phase[2].push_back(us(t2, t3));
+      phase[3].push_back(us(t3, t4));
+      phase[4].push_back(us(t0, t4));
+    }
+    const std::string label = "batch " + std::to_string(batch);
+    std::printf("%-10s %10.1f %10.1f %10.1f %10.1f %10.1f\n", label.c_str(), median(phase[0]),
+                median(phase[1]), median(phase[2]), median(phase[3]), median(phase[4]));
+  }
 }
+
+// ------------------------------------------------------------ epoch table
 
 struct EpochResult {
   double seconds = 0, accuracy = 0;
@@ -275,6 +327,9 @@ Options parse(int argc, char** argv) {
     else if (a == "--threads") o.threads = std::stoi(value());
     else if (a == "--epoch-reps") o.epoch_reps = std::max(1, std::stoi(value()));
     else if (a == "--data") o.data = value();
+    else if (a == "--batch") o.batch = std::stoll(value());
+    else if (a == "--breakdown") o.breakdown = true;
+    else if (a == "--breakdown-steps") o.breakdown_steps = std::max(1, std::stoi(value()));
     else if (a == "--only") {
       const std::string who = value();
       if (who != "tapegrad" && who != "libtorch")
@@ -284,7 +339,7 @@ Options parse(int argc, char** argv) {
     } else {
       tg::fail("bench_train: unknown flag '", a,
                "'; flags: --quick --epoch-only --steps-only --only tapegrad|libtorch --threads N "
-               "--epoch-reps R --data DIR");
+               "--epoch-reps R --data DIR --batch B --breakdown --breakdown-steps N");
     }
   }
 #ifndef TG_BENCH_TORCH
@@ -299,6 +354,10 @@ int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   const tg::data::Dataset train = tg::data::load_mnist(o.data, tg::data::Split::train, {.flatten = true});
   const tg::data::Dataset test = tg::data::load_mnist(o.data, tg::data::Split::test, {.flatten = true});
+  if (o.breakdown) {
+    breakdown_table(o, train);
+    return 0;
+  }
   if (!o.epoch_only) step_table(o, train);
   if (!o.steps_only) epoch_table(o, train, test);
   return 0;

@@ -172,7 +172,7 @@ class Pipeline {
           const FusedRun::Step& step = run.steps[s];
           if (step.selected.empty() || step.selected[i]) step.transform->update_chunk(ctx_, chunk);
         }
-        if (apply) param_total += detail::add_and_sum_squares(value, ctx_.updates[i], begin, chunk.size);
+        if (apply) param_total += detail::add_and_sum_squares(value, chunk);
       }
       if (apply) {
         detail::mark_modified(value);

@@ -23,9 +23,9 @@ double sum_squares(const Tensor& t);
 /// dtype (the optimizer's apply step); marks θ modified. Σ u² is summed chunk
 /// by chunk (kFusedChunk), as the fused sweep does, so both give the same bits.
 double add_and_sum_squares(const Tensor& theta, const Tensor& u);
-/// The same on elements [begin, begin + size) only; does not mark θ modified.
-double add_and_sum_squares(const Tensor& theta, const Tensor& u, std::int64_t begin,
-                           std::int64_t size);
+/// The same on one chunk: θ[begin, begin + size) += chunk.update(), where
+/// θ is the chunk's parameter; does not mark θ modified.
+double add_and_sum_squares(const Tensor& theta, const Chunk& chunk);
 /// u += λ·θ on one chunk (coupled L2 and lr-scaled decoupled decay share
 /// it); λ is rounded to the chunk's dtype first, as add_(u, θ, λ) rounds it.
 void add_scaled_value(const Chunk& chunk, double lambda, const char* op);

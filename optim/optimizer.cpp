@@ -108,13 +108,10 @@ void Optimizer::check_params() const {
 }
 
 namespace {
-// The gradient itself when it is laid out as a clone would be (contiguous,
-// 64-byte aligned: sum_squares then sees the same vector lanes), else a clone.
-Tensor clone_layout(const Tensor& grad) {
-  const auto address = reinterpret_cast<std::uintptr_t>(grad.raw_data());
-  if (grad.is_contiguous() && address % kStorageAlignment == 0) return grad;
-  return grad.clone();
-}
+// The gradient itself when contiguous, else a contiguous clone. (Alignment
+// does not matter: the sums give each element its lane by index, Note
+// [vector sums of squares] in optim/detail.cpp.)
+Tensor contiguous_gradient(const Tensor& grad) { return grad.is_contiguous() ? grad : grad.clone(); }
 }  // namespace
 
 // Fused (Note [fused update]): the gradients are only read here; the Chain
@@ -129,7 +126,7 @@ UpdateContext Optimizer::gather_gradients(StepReport& report) const {
     const Var grad = params_[i].var.grad();
     if (!grad.defined()) continue;
     if (fuse_) {
-      ctx.gradients[i] = clone_layout(grad.value());
+      ctx.gradients[i] = contiguous_gradient(grad.value());
       ctx.updates[i] = Tensor::empty(grad.value().shape(), grad.value().dtype());
     } else {
       ctx.updates[i] = grad.value().clone();

@@ -362,3 +362,25 @@ TEST_CASE("optim: tied parameters (one tensor listed twice) step the same fused 
   };
   CHECK(same_bits(run(true), run(false)));
 }
+
+TEST_CASE("optim: norms of integer gradients are exact, whatever the alignment and the path") {
+  // Σ i² for i < n is an integer below 2^53: every partial sum is exact, so
+  // grad_norm and update_norm must be sqrt of the exact value (Note [vector
+  // sums of squares]). n spans more than two chunks and is not a multiple of
+  // the 32 lanes; the misaligned gradient starts 4 bytes into its storage.
+  const std::int64_t n = 5003;
+  const double exact = std::sqrt(double(n - 1) * double(n) * double(2 * n - 1) / 6.0);
+  const Tensor aligned = arange(0, double(n), 1.0, DType::f32);
+  const Tensor misaligned = arange(-1, double(n), 1.0, DType::f32).narrow(0, 1, n);
+  REQUIRE(misaligned.is_contiguous());
+  for (const Tensor& g : {aligned, misaligned})
+    for (bool fuse : {true, false}) {
+      CAPTURE(fuse);
+      nn::ParameterList params{param("w", zeros({n}, DType::f32))};
+      Optimizer opt(params, chain(clip_by_global_norm(1e9), scale_by_learning_rate(1.0)), {.fuse = fuse});
+      optim_test::set_grad(params[0], g);
+      const StepReport r = opt.step();
+      CHECK(r.grad_norm == exact);
+      CHECK(r.update_norm == exact);  // u = -1 * g, exactly
+    }
+}

@@ -36,6 +36,7 @@ class Accumulate : public Transform {
   void update(UpdateContext& ctx) override;
   /// The inner transform's hooks (only called on applied steps).
   void after_step(UpdateContext& ctx) override;
+  bool reads_updates_after_step() const override { return inner_->reads_updates_after_step(); }
   void visit_state(StateVisitor& visitor) override;
   std::vector<const Transform*> children() const override { return {inner_.get()}; }
 

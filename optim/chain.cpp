@@ -31,6 +31,11 @@ void Chain::after_step(UpdateContext& ctx) {
   for (auto& t : transforms_) t->after_step(ctx);
 }
 
+bool Chain::reads_updates_after_step() const {
+  return std::any_of(transforms_.begin(), transforms_.end(),
+                     [](const TransformPtr& t) { return t->reads_updates_after_step(); });
+}
+
 void Chain::visit_state(StateVisitor& visitor) {
   const std::string outer = visitor.prefix;
   for (std::size_t i = 0; i < transforms_.size(); ++i) {
@@ -91,10 +96,11 @@ class Pipeline {
   // masked or accumulate) start from plain, written updates.
   explicit Pipeline(UpdateContext& ctx)
       : ctx_(ctx), gradients_(std::move(ctx.gradients)), known_norm_(ctx.known_norm),
-        may_apply_(ctx.may_apply) {
+        may_apply_(ctx.may_apply), keep_updates_(ctx.keep_updates) {
     ctx.gradients.clear();
     ctx.known_norm = kUnknown;
     ctx.may_apply = false;
+    ctx.keep_updates = true;
   }
 
   void run(const std::vector<Transform*>& list) {
@@ -153,16 +159,20 @@ class Pipeline {
   }
 
   // Chunk by chunk: copy the gradient in (if not done yet), run the first
-  // `steps` steps, and apply θ ← θ + u measuring Σ u² (if `apply`).
+  // `steps` steps, and apply θ ← θ + u measuring Σ u² (if `apply`). A sweep
+  // that applies straight from the gradients works in scratch_ if no one
+  // reads the updates later (Note [update buffers] in optim/transform.hpp).
   void sweep(const FusedRun& run, std::size_t steps, bool apply) {
     if (steps == 0 && gradients_.empty() && !apply) return;
+    const bool in_scratch = apply && !keep_updates_ && !gradients_.empty();
     double total = 0;
     for (std::size_t i : ctx_.active) {
       const std::int64_t n = ctx_.updates[i].numel();
       const Tensor& value = ctx_.params[i].var.value();
       double param_total = 0;  // summed per parameter, as detail::add_and_sum_squares does
       for (std::int64_t begin = 0; begin < n; begin += kFusedChunk) {
-        const Chunk chunk = make_chunk(ctx_, i, begin, std::min(kFusedChunk, n - begin));
+        Chunk chunk = make_chunk(ctx_, i, begin, std::min(kFusedChunk, n - begin));
+        if (in_scratch) chunk.update_data = scratch_;
         const std::size_t bytes = static_cast<std::size_t>(chunk.size) * dtype_size(chunk.dtype);
         if (!gradients_.empty())
           std::memcpy(chunk.update_data, static_cast<const char*>(gradients_[i].raw_data()) +
@@ -180,6 +190,8 @@ class Pipeline {
       }
     }
     gradients_.clear();
+    if (in_scratch)
+      for (std::size_t i : ctx_.active) ctx_.updates[i] = Tensor();
     if (apply) {
       ctx_.applied = true;
       ctx_.applied_sum_squares = total;
@@ -201,6 +213,8 @@ class Pipeline {
   std::vector<Tensor> gradients_;  // non-empty: updates not yet written
   double known_norm_;
   bool may_apply_;
+  bool keep_updates_;
+  alignas(64) std::byte scratch_[kFusedChunk * sizeof(double)];  // one chunk of u, f32 or f64
 };
 
 // A chain in a chain runs its children in order and stops on skip or defer,

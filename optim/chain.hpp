@@ -44,6 +44,8 @@ class Chain : public Transform {
   /// run_update(*this, ctx): the children in order, fused where they can be.
   void update(UpdateContext& ctx) override;
   void after_step(UpdateContext& ctx) override;
+  /// True if a child's after_step() reads the updates.
+  bool reads_updates_after_step() const override;
   void visit_state(StateVisitor& visitor) override;
   std::vector<const Transform*> children() const override;
   /// Fuses if every child does (inside masked(); a chain in a chain is flattened anyway).

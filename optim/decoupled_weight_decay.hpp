@@ -46,6 +46,8 @@ class DecoupledWeightDecay : public ElementwiseTransform {
   void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
   /// Without scale_with_lr: θ ← θ − λ_t·θ_prev on the selected parameters.
   void after_step(UpdateContext& ctx) override;
+  /// Without lr scaling, after_step() recovers θ_prev = θ − u from the update.
+  bool reads_updates_after_step() const override { return !scale_with_lr_; }
   void visit_state(StateVisitor& visitor) override;
 
  private:

@@ -27,6 +27,7 @@ class Masked : public Transform {
   void update(UpdateContext& ctx) override;
   /// The inner hook with ctx.active narrowed likewise.
   void after_step(UpdateContext& ctx) override;
+  bool reads_updates_after_step() const override { return inner_->reads_updates_after_step(); }
   void visit_state(StateVisitor& visitor) override;
   std::vector<const Transform*> children() const override { return {inner_.get()}; }
   /// Fuses if the inner transform does, its steps restricted to the selected

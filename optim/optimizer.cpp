@@ -141,6 +141,7 @@ UpdateContext Optimizer::gather_gradients(StepReport& report) const {
   if (fuse_) {
     ctx.known_norm = report.grad_norm;
     ctx.may_apply = !parameters_share_storage(ctx);
+    ctx.keep_updates = chain_->reads_updates_after_step();
   }
   return ctx;
 }

@@ -384,3 +384,53 @@ TEST_CASE("optim: norms of integer gradients are exact, whatever the alignment a
       CHECK(r.update_norm == exact);  // u = -1 * g, exactly
     }
 }
+
+namespace {
+// An elementwise no-op whose after_step() looks at ctx.updates, and says (or
+// not) that it does (Note [update buffers] in optim/transform.hpp).
+class UpdateRecorder : public ElementwiseTransform {
+ public:
+  explicit UpdateRecorder(bool says_it_reads) : says_it_reads_(says_it_reads) {}
+  std::string name() const override { return "update_recorder"; }
+  void update_chunk(UpdateContext&, const Chunk&) override {}
+  bool reads_updates_after_step() const override { return says_it_reads_; }
+  void after_step(UpdateContext& ctx) override {
+    seen.clear();
+    for (std::size_t i : ctx.active)
+      seen.push_back(ctx.updates[i].defined() ? ctx.updates[i].clone() : Tensor());
+  }
+  std::vector<Tensor> seen;
+
+ private:
+  bool says_it_reads_;
+};
+}  // namespace
+
+TEST_CASE("optim: a fused step keeps the update buffers only for an after-step hook that reads them") {
+  for (bool reads : {true, false}) {
+    CAPTURE(reads);
+    std::vector<std::vector<Tensor>> seen;
+    for (bool fuse : {true, false}) {
+      nn::ParameterList params = fused_test_params(DType::f32);
+      auto recorder = std::make_unique<UpdateRecorder>(reads);
+      UpdateRecorder* rec = recorder.get();
+      Optimizer opt(params,
+                    chain(clip_by_global_norm(1.0), momentum(0.9), scale_by_learning_rate(0.1),
+                          std::move(recorder)),
+                    {.fuse = fuse});
+      set_step_grads(params, 0, false);
+      opt.step();
+      seen.push_back(rec->seen);
+    }
+    const std::vector<Tensor>& fused = seen[0];
+    const std::vector<Tensor>& plain = seen[1];
+    REQUIRE(fused.size() == plain.size());
+    for (std::size_t i = 0; i < fused.size(); ++i) {
+      CHECK(plain[i].defined());
+      if (reads)
+        CHECK(same_bits(fused[i], plain[i]));
+      else
+        CHECK_FALSE(fused[i].defined());  // never stale numbers
+    }
+  }
+}

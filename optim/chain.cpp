@@ -1,6 +1,7 @@
 #include "optim/chain.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iostream>
 #include <limits>
@@ -158,13 +159,47 @@ class Pipeline {
     sweep(run, prepared, apply && prepared == run.steps.size());
   }
 
+  // What a sweep runs (Note [folded scales]): update_chunk() of `steps` only;
+  // the scale folded into the copy of the gradient, and into the apply.
+  struct Plan {
+    std::vector<std::size_t> steps;
+    double copy_scale = 1.0;   // u ← copy_scale·g
+    double apply_scale = 1.0;  // θ ← θ + apply_scale·u
+  };
+
+  // Drops the steps that leave u alone this step (scale 1), then folds a scale
+  // that comes first while the gradients are still to be copied, and one that
+  // comes last while u is in scratch. Only for steps on every parameter (a
+  // masked() step's scale says nothing about the others).
+  static Plan plan_sweep(const FusedRun& run, std::size_t steps, bool copying, bool in_scratch) {
+    auto scale_of = [&](std::size_t s) {
+      const FusedRun::Step& step = run.steps[s];
+      return step.selected.empty() ? step.transform->scale_factor() : kUnknown;
+    };
+    Plan plan;
+    for (std::size_t s = 0; s < steps; ++s)
+      if (scale_of(s) != 1.0) plan.steps.push_back(s);
+    if (copying && !plan.steps.empty() && !std::isnan(scale_of(plan.steps.front()))) {
+      plan.copy_scale = scale_of(plan.steps.front());
+      plan.steps.erase(plan.steps.begin());
+    }
+    if (in_scratch && !plan.steps.empty() && !std::isnan(scale_of(plan.steps.back()))) {
+      plan.apply_scale = scale_of(plan.steps.back());
+      plan.steps.pop_back();
+    }
+    return plan;
+  }
+
   // Chunk by chunk: copy the gradient in (if not done yet), run the first
   // `steps` steps, and apply θ ← θ + u measuring Σ u² (if `apply`). A sweep
   // that applies straight from the gradients works in scratch_ if no one
-  // reads the updates later (Note [update buffers] in optim/transform.hpp).
+  // reads the updates later (Note [update buffers] in optim/transform.hpp),
+  // and folds scales into the copy and the apply (Note [folded scales]).
   void sweep(const FusedRun& run, std::size_t steps, bool apply) {
     if (steps == 0 && gradients_.empty() && !apply) return;
-    const bool in_scratch = apply && !keep_updates_ && !gradients_.empty();
+    const bool copying = !gradients_.empty();
+    const bool in_scratch = apply && !keep_updates_ && copying;
+    const Plan plan = plan_sweep(run, steps, copying, in_scratch);
     double total = 0;
     for (std::size_t i : ctx_.active) {
       const std::int64_t n = ctx_.updates[i].numel();
@@ -173,16 +208,12 @@ class Pipeline {
       for (std::int64_t begin = 0; begin < n; begin += kFusedChunk) {
         Chunk chunk = make_chunk(ctx_, i, begin, std::min(kFusedChunk, n - begin));
         if (in_scratch) chunk.update_data = scratch_;
-        const std::size_t bytes = static_cast<std::size_t>(chunk.size) * dtype_size(chunk.dtype);
-        if (!gradients_.empty())
-          std::memcpy(chunk.update_data, static_cast<const char*>(gradients_[i].raw_data()) +
-                                             static_cast<std::size_t>(begin) * dtype_size(chunk.dtype),
-                      bytes);
-        for (std::size_t s = 0; s < steps; ++s) {
+        if (copying) detail::copy_scaled(chunk, gradients_[i], plan.copy_scale);
+        for (std::size_t s : plan.steps) {
           const FusedRun::Step& step = run.steps[s];
           if (step.selected.empty() || step.selected[i]) step.transform->update_chunk(ctx_, chunk);
         }
-        if (apply) param_total += detail::add_and_sum_squares(value, chunk);
+        if (apply) param_total += detail::add_and_sum_squares(value, chunk, plan.apply_scale);
       }
       if (apply) {
         detail::mark_modified(value);

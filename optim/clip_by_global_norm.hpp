@@ -56,6 +56,8 @@ class ClipByGlobalNorm : public Transform {
   /// update() with n = ctx.known_norm, without scaling (update_chunk() does).
   void prepare(UpdateContext& ctx) override;
   void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
+  /// This step's scale (1: no clip), for the fused sweep (Note [folded scales]).
+  double scale_factor() const override { return scaling_ ? scale_ : 1.0; }
   void visit_state(StateVisitor& visitor) override;
   /// The norm measured in the last update (before clipping).
   double last_norm() const { return last_norm_; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 
 namespace tg::optim::detail {
@@ -64,18 +65,24 @@ template <class T>
   return total_of(partial);
 }
 
-// θ += u and Σ u² on n elements, in one loop (u is read once).
+// θ += c·u and Σ (c·u)² on n elements, in one loop (u is read once). c·u
+// rounds as a separate u ← c·u pass would (and c = 1 changes no bits).
 template <class T>
-double add_and_sum_squares(T* __restrict theta, const T* __restrict u, std::int64_t n) {
+double add_and_sum_squares(T* __restrict theta, const T* __restrict u, std::int64_t n, T c) {
   double partial[kSumLanes] = {};
   std::int64_t i = 0;
   for (; i + kSumLanes <= n; i += kSumLanes)
     for (std::int64_t j = 0; j < kSumLanes; ++j) {
-      theta[i + j] += u[i + j];
-      partial[j] = add_square(partial[j], u[i + j]);
+      const T v = u[i + j] * c;
+      theta[i + j] += v;
+      partial[j] = add_square(partial[j], v);
     }
-  for (std::int64_t j = i; j < n; ++j) theta[j] += u[j];
-  add_tail(partial, u + i, n - i);
+  T rest[kSumLanes] = {};
+  for (std::int64_t j = 0; i + j < n; ++j) {
+    rest[j] = u[i + j] * c;
+    theta[i + j] += rest[j];
+  }
+  add_tail(partial, rest, n - i);
   return total_of(partial);
 }
 }  // namespace
@@ -103,11 +110,11 @@ void add_scaled_value(const Chunk& chunk, double lambda, const char* op) {
 // one (Note [vector sums of squares]). The sum runs per chunk of kFusedChunk
 // elements, so that the Chain's fused sweep, which applies chunk by chunk
 // (Note [fused update] in optim/transform.hpp), measures the same bits.
-double add_and_sum_squares(const Tensor& theta, const Chunk& chunk) {
+double add_and_sum_squares(const Tensor& theta, const Chunk& chunk, double c) {
   double total = 0;
   dispatch_floating(chunk.dtype, "add_and_sum_squares", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    total = add_and_sum_squares(theta.data<T>() + chunk.begin, chunk.update<T>(), chunk.size);
+    total = add_and_sum_squares(theta.data<T>() + chunk.begin, chunk.update<T>(), chunk.size, T(c));
   });
   return total;
 }
@@ -119,10 +126,24 @@ double add_and_sum_squares(const Tensor& theta, const Tensor& u) {
     const std::int64_t n = u.numel();
     for (std::int64_t begin = 0; begin < n; begin += kFusedChunk)
       total += add_and_sum_squares(theta.data<T>() + begin, u.data<T>() + begin,
-                                   std::min(kFusedChunk, n - begin));
+                                   std::min(kFusedChunk, n - begin), T(1));
   });
   mark_modified(theta);
   return total;
+}
+
+void copy_scaled(const Chunk& chunk, const Tensor& g, double c) {
+  dispatch_floating(chunk.dtype, "copy_scaled", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* __restrict from = g.data<T>() + chunk.begin;
+    T* __restrict u = chunk.update<T>();
+    if (c == 1.0) {
+      std::memcpy(u, from, static_cast<std::size_t>(chunk.size) * sizeof(T));
+      return;
+    }
+    const T scale = static_cast<T>(c);
+    for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = from[k] * scale;
+  });
 }
 
 std::int64_t unit_size(const Tensor& t) {

@@ -23,9 +23,14 @@ double sum_squares(const Tensor& t);
 /// dtype (the optimizer's apply step); marks θ modified. Σ u² is summed chunk
 /// by chunk (kFusedChunk), as the fused sweep does, so both give the same bits.
 double add_and_sum_squares(const Tensor& theta, const Tensor& u);
-/// The same on one chunk: θ[begin, begin + size) += chunk.update(), where
-/// θ is the chunk's parameter; does not mark θ modified.
-double add_and_sum_squares(const Tensor& theta, const Chunk& chunk);
+/// The same on one chunk, with a scale folded in (Note [folded scales] in
+/// optim/transform.hpp): v = c·u, θ[begin, begin + size) += v, returns Σ v²;
+/// c is rounded to the dtype first, as mul_ rounds it. Does not mark θ modified.
+double add_and_sum_squares(const Tensor& theta, const Chunk& chunk, double c = 1.0);
+/// u ← c·g on one chunk (`g` the whole gradient, the chunk's piece of it is
+/// read): the copy of the gradient into the update, with a scale folded in;
+/// c = 1 copies the bits.
+void copy_scaled(const Chunk& chunk, const Tensor& g, double c);
 /// u += λ·θ on one chunk (coupled L2 and lr-scaled decoupled decay share
 /// it); λ is rounded to the chunk's dtype first, as add_(u, θ, λ) rounds it.
 void add_scaled_value(const Chunk& chunk, double lambda, const char* op);

@@ -33,6 +33,8 @@ class ScaleByLearningRate : public ElementwiseTransform {
   /// @throws tg::Error if lr_t is negative or NaN.
   void prepare(UpdateContext& ctx) override;
   void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
+  /// −lr_t, for the fused sweep (Note [folded scales]).
+  double scale_factor() const override { return -lr_now_; }
   void visit_state(StateVisitor& visitor) override;
 
  private:

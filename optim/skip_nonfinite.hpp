@@ -40,6 +40,8 @@ class SkipNonfinite : public Transform {
   bool fuse_into(FusedRun& run) override;
   /// The finite case of update(), without the scan.
   void prepare(UpdateContext& ctx) override;
+  /// 1: fused, it has nothing to do per element (Note [folded scales]).
+  double scale_factor() const override { return 1.0; }
   void visit_state(StateVisitor& visitor) override;
   /// The counters, for inspection.
   const SkipState& state() const { return state_; }

@@ -83,6 +83,19 @@
 // them anyway gets an error, never stale numbers. Same arithmetic, same bits;
 // the sweep of the flagship chain (235k f32 parameters) went from ~60 to
 // ~56 µs.
+//
+// Note [folded scales]
+// Inside a sweep every transform is one more loop over the chunk in L1: a
+// load, its arithmetic and a store per element. For u ← c·u that loop is
+// nearly all load and store, and two such transforms sit where a loop is
+// already running: the global-norm clip first (right after u ← g is copied
+// in) and the learning rate last (right before θ ← θ + u). A transform that
+// is a scale this step says so (scale_factor()); the sweep skips the ones
+// that are 1 (a clip below its threshold, skip_nonfinite once the norm is
+// finite), folds a first scale into the copy (u ← c·g) and, when u lives in
+// scratch (Note [update buffers]), a last one into the apply (θ ← θ + c·u,
+// Σ (c·u)²). Each element sees the same roundings in the same order (c·g,
+// then the next transform; c·u, then θ + that), so the bits do not change.
 #pragma once
 
 #include <cstdint>
@@ -227,6 +240,11 @@ class Transform {
   virtual void prepare(UpdateContext& ctx) { (void)ctx; }
   /// The update on one piece of one parameter; may set ctx.clipped, nothing else of ctx.
   virtual void update_chunk(UpdateContext& ctx, const Chunk& chunk) { (void)ctx; (void)chunk; }
+  /// After prepare(): c if update_chunk() is u ← c·u this step (c rounded to the
+  /// update's dtype, as mul_ rounds it), 1 if it leaves u alone; NaN (the
+  /// default) for anything else. Lets the sweep fold it into the copy of the
+  /// gradient or into θ ← θ + u (Note [folded scales]).
+  virtual double scale_factor() const { return std::numeric_limits<double>::quiet_NaN(); }
 };
 
 /// Base of the transforms that are a loop over elements (Note [fused update]):

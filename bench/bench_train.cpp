@@ -26,7 +26,8 @@
 // --batch B times the training step at batch B only. --breakdown prints, instead
 // of the tables, where one tapegrad step spends its time: zero_grad, forward +
 // loss, backward, optimizer step, each the median of N steps (default 3000,
-// 1 thread); a long run of it is also a clean target for `perf record`.
+// 1 thread), with the benchmark's SGD chain and with clip + AdamW; a long run
+// of it is also a clean target for `perf record`.
 //
 // For peak memory, run one framework's epoch alone under /usr/bin/time -v:
 //   /usr/bin/time -v build-perf/bench/bench_train --only tapegrad --epoch-only --epoch-reps 1
@@ -81,7 +82,8 @@ struct OurMlp {
   tg::nn::ParameterList params;
   std::unique_ptr<tg::optim::Optimizer> opt;
 
-  OurMlp() {
+  // adamw: clip + AdamW (lr 1e-3, decay 1e-2) instead of clip + SGD, for --breakdown only.
+  explicit OurMlp(bool adamw = false) {
     for (tg::nn::Linear* fc : {&fc1, &fc2, &fc3})
       for (auto p : fc->named_parameters()) {
         p.name = std::to_string(params.size()) + "." + p.name;
@@ -89,8 +91,9 @@ struct OurMlp {
       }
     using namespace tg::optim;
     opt = std::make_unique<Optimizer>(
-        params, chain(clip_by_global_norm(kClip), add_l2_to_grad(kWeightDecay), momentum(kMomentum),
-                      scale_by_learning_rate(kLr)));
+        params, adamw ? chain(clip_by_global_norm(kClip), tg::optim::adamw({.lr = 1e-3, .weight_decay = 1e-2}))
+                      : chain(clip_by_global_norm(kClip), add_l2_to_grad(kWeightDecay),
+                              momentum(kMomentum), scale_by_learning_rate(kLr)));
   }
   tg::Var forward(const tg::Var& x) { return fc3(tg::relu(fc2(tg::relu(fc1(x))))); }
   void step(const tg::Tensor& x, const tg::Tensor& y) {
@@ -215,37 +218,38 @@ void breakdown_table(const Options& o, const tg::data::Dataset& train) {
   set_threads(1);
   const int kSteps = o.breakdown_steps;
   std::printf("Where one tapegrad training step goes (median us of %d steps, 1 thread)\n", kSteps);
-  std::printf("%-10s %10s %10s %10s %10s %10s\n", "", "zero_grad", "fwd+loss", "backward",
+  std::printf("%-16s %10s %10s %10s %10s %10s\n", "", "zero_grad", "fwd+loss", "backward",
               "opt.step", "total");
   const std::vector<std::int64_t> batches =
       o.batch > 0 ? std::vector<std::int64_t>{o.batch} : std::vector<std::int64_t>{1, 16, 128};
-  for (std::int64_t batch : batches) {
-    const tg::Tensor x = train.inputs.narrow(0, 0, batch).contiguous();
-    const tg::Tensor y = train.targets.narrow(0, 0, batch).contiguous();
-    OurMlp m;
-    std::vector<double> phase[5];
-    for (int s = 0; s < kSteps + 100; ++s) {
-      const auto t0 = Clock::now();
-      m.opt->zero_grad();
-      const auto t1 = Clock::now();
-      tg::Var loss = tg::nn::cross_entropy(m.forward(tg::Var(x)), y);
-      const auto t2 = Clock::now();
-      loss.backward();
-      const auto t3 = Clock::now();
-      m.opt->step();
-      const auto t4 = Clock::now();
-      if (s < 100) continue;  // warm-up
-      const auto us = [](auto a, auto b) { return std::chrono::duration<double, std::micro>(b - a).count(); };
-      phase[0].push_back(us(t0, t1));
-      phase[1].push_back(us(t1, t2));
-      phase[2].push_back(us(t2, t3));
-      phase[3].push_back(us(t3, t4));
-      phase[4].push_back(us(t0, t4));
+  for (std::int64_t batch : batches)
+    for (bool adamw : {false, true}) {
+      const tg::Tensor x = train.inputs.narrow(0, 0, batch).contiguous();
+      const tg::Tensor y = train.targets.narrow(0, 0, batch).contiguous();
+      OurMlp m(adamw);
+      std::vector<double> phase[5];
+      for (int s = 0; s < kSteps + 100; ++s) {
+        const auto t0 = Clock::now();
+        m.opt->zero_grad();
+        const auto t1 = Clock::now();
+        tg::Var loss = tg::nn::cross_entropy(m.forward(tg::Var(x)), y);
+        const auto t2 = Clock::now();
+        loss.backward();
+        const auto t3 = Clock::now();
+        m.opt->step();
+        const auto t4 = Clock::now();
+        if (s < 100) continue;  // warm-up
+        const auto us = [](auto a, auto b) { return std::chrono::duration<double, std::micro>(b - a).count(); };
+        phase[0].push_back(us(t0, t1));
+        phase[1].push_back(us(t1, t2));
+        phase[2].push_back(us(t2, t3));
+        phase[3].push_back(us(t3, t4));
+        phase[4].push_back(us(t0, t4));
+      }
+      const std::string label = "batch " + std::to_string(batch) + (adamw ? " adamw" : "");
+      std::printf("%-16s %10.1f %10.1f %10.1f %10.1f %10.1f\n", label.c_str(), median(phase[0]),
+                  median(phase[1]), median(phase[2]), median(phase[3]), median(phase[4]));
     }
-    const std::string label = "batch " + std::to_string(batch);
-    std::printf("%-10s %10.1f %10.1f %10.1f %10.1f %10.1f\n", label.c_str(), median(phase[0]),
-                median(phase[1]), median(phase[2]), median(phase[3]), median(phase[4]));
-  }
 }
 
 // ------------------------------------------------------------ epoch table

@@ -37,6 +37,8 @@ class AddL2ToGrad : public ElementwiseTransform {
     return adaptive_ok_ ? TransformKind::other : TransformKind::coupled_l2;
   }
   void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
+  /// λ (NaN for λ = 0, a no-op), for the fused sweep (Note [folded scales]).
+  double value_coefficient(std::size_t param) const override;
 
  private:
   double lambda_;

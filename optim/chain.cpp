@@ -165,7 +165,17 @@ class Pipeline {
     std::vector<std::size_t> steps;
     double copy_scale = 1.0;   // u ← copy_scale·g
     double apply_scale = 1.0;  // θ ← θ + apply_scale·u
+    bool copying = false;      // the gradients are copied in by this sweep
   };
+
+  // λ if the plan's first step is u ← u + λ·θ on parameter i and can join the
+  // copy (u ← c·g + λ·θ), else NaN (Note [folded scales]).
+  double copy_coefficient(const FusedRun& run, const Plan& plan, std::size_t i) const {
+    if (!plan.copying || plan.steps.empty()) return kUnknown;
+    const FusedRun::Step& step = run.steps[plan.steps.front()];
+    if (!step.selected.empty() && !step.selected[i]) return kUnknown;
+    return step.transform->value_coefficient(i);
+  }
 
   // Drops the steps that leave u alone this step (scale 1), then folds a scale
   // that comes first while the gradients are still to be copied, and one that
@@ -177,6 +187,7 @@ class Pipeline {
       return step.selected.empty() ? step.transform->scale_factor() : kUnknown;
     };
     Plan plan;
+    plan.copying = copying;
     for (std::size_t s = 0; s < steps; ++s)
       if (scale_of(s) != 1.0) plan.steps.push_back(s);
     if (copying && !plan.steps.empty() && !std::isnan(scale_of(plan.steps.front()))) {
@@ -205,12 +216,13 @@ class Pipeline {
       const std::int64_t n = ctx_.updates[i].numel();
       const Tensor& value = ctx_.params[i].var.value();
       double param_total = 0;  // summed per parameter, as detail::add_and_sum_squares does
+      const double lambda = copy_coefficient(run, plan, i);  // NaN: no u ← u + λ·θ to fold
       for (std::int64_t begin = 0; begin < n; begin += kFusedChunk) {
         Chunk chunk = make_chunk(ctx_, i, begin, std::min(kFusedChunk, n - begin));
         if (in_scratch) chunk.update_data = scratch_;
-        if (copying) detail::copy_scaled(chunk, gradients_[i], plan.copy_scale);
-        for (std::size_t s : plan.steps) {
-          const FusedRun::Step& step = run.steps[s];
+        if (copying) detail::copy_scaled(chunk, gradients_[i], plan.copy_scale, lambda);
+        for (std::size_t k = std::isnan(lambda) ? 0 : 1; k < plan.steps.size(); ++k) {
+          const FusedRun::Step& step = run.steps[plan.steps[k]];
           if (step.selected.empty() || step.selected[i]) step.transform->update_chunk(ctx_, chunk);
         }
         if (apply) param_total += detail::add_and_sum_squares(value, chunk, plan.apply_scale);

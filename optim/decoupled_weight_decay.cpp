@@ -1,5 +1,7 @@
 #include "optim/decoupled_weight_decay.hpp"
 
+#include <limits>
+
 #include "optim/detail.hpp"
 #include "tensor/elementwise.hpp"
 
@@ -24,6 +26,11 @@ void DecoupledWeightDecay::prepare(UpdateContext&) {
 void DecoupledWeightDecay::update_chunk(UpdateContext&, const Chunk& chunk) {
   if (!scale_with_lr_ || current_ == 0 || !selected_[chunk.param]) return;
   detail::add_scaled_value(chunk, current_, "decoupled_weight_decay");
+}
+
+double DecoupledWeightDecay::value_coefficient(std::size_t param) const {
+  const bool adds = scale_with_lr_ && current_ != 0 && selected_[param];
+  return adds ? current_ : std::numeric_limits<double>::quiet_NaN();
 }
 
 void DecoupledWeightDecay::after_step(UpdateContext& ctx) {

@@ -44,6 +44,8 @@ class DecoupledWeightDecay : public ElementwiseTransform {
   void prepare(UpdateContext& ctx) override;
   /// scale_with_lr: u ← u + λ_t·θ on the selected parameters; otherwise nothing.
   void update_chunk(UpdateContext& ctx, const Chunk& chunk) override;
+  /// λ_t where update_chunk() adds λ_t·θ, else NaN (Note [folded scales]).
+  double value_coefficient(std::size_t param) const override;
   /// Without scale_with_lr: θ ← θ − λ_t·θ_prev on the selected parameters.
   void after_step(UpdateContext& ctx) override;
   /// Without lr scaling, after_step() recovers θ_prev = θ − u from the update.

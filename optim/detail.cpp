@@ -132,16 +132,25 @@ double add_and_sum_squares(const Tensor& theta, const Tensor& u) {
   return total;
 }
 
-void copy_scaled(const Chunk& chunk, const Tensor& g, double c) {
+void copy_scaled(const Chunk& chunk, const Tensor& g, double c, double lambda) {
   dispatch_floating(chunk.dtype, "copy_scaled", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* __restrict from = g.data<T>() + chunk.begin;
     T* __restrict u = chunk.update<T>();
+    const T scale = static_cast<T>(c);
+    if (!std::isnan(lambda)) {  // u ← c·g + λ·θ, each product and the sum rounded as apart
+      const T* __restrict theta = chunk.value<T>();
+      const T l = static_cast<T>(lambda);
+      if (c == 1.0)
+        for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = from[k] + l * theta[k];
+      else
+        for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = from[k] * scale + l * theta[k];
+      return;
+    }
     if (c == 1.0) {
       std::memcpy(u, from, static_cast<std::size_t>(chunk.size) * sizeof(T));
       return;
     }
-    const T scale = static_cast<T>(c);
     for (std::int64_t k = 0; k < chunk.size; ++k) u[k] = from[k] * scale;
   });
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,10 @@ double add_and_sum_squares(const Tensor& theta, const Tensor& u);
 double add_and_sum_squares(const Tensor& theta, const Chunk& chunk, double c = 1.0);
 /// u ← c·g on one chunk (`g` the whole gradient, the chunk's piece of it is
 /// read): the copy of the gradient into the update, with a scale folded in;
-/// c = 1 copies the bits.
-void copy_scaled(const Chunk& chunk, const Tensor& g, double c);
+/// c = 1 copies the bits. With a finite λ, then u ← u + λ·θ in the same loop,
+/// rounded as add_scaled_value rounds it (Note [folded scales]).
+void copy_scaled(const Chunk& chunk, const Tensor& g, double c,
+                 double lambda = std::numeric_limits<double>::quiet_NaN());
 /// u += λ·θ on one chunk (coupled L2 and lr-scaled decoupled decay share
 /// it); λ is rounded to the chunk's dtype first, as add_(u, θ, λ) rounds it.
 void add_scaled_value(const Chunk& chunk, double lambda, const char* op);

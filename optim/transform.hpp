@@ -99,8 +99,10 @@
 // that are 1 (a clip below its threshold, skip_nonfinite once the norm is
 // finite), folds a first scale into the copy (u ← c·g) and, when u lives in
 // scratch (Note [update buffers]), a last one into the apply (θ ← θ + c·u,
-// Σ (c·u)²). Each element sees the same roundings in the same order (c·g,
-// then the next transform; c·u, then θ + that), so the bits do not change.
+// Σ (c·u)²). A coupled L2 term (or lr-scaled decoupled decay) right after
+// the copy says so too (value_coefficient()) and joins it: u ← c·g + λ·θ.
+// Each element sees the same roundings in the same order (c·g, then + λ·θ;
+// c·u, then θ + that), so the bits do not change.
 #pragma once
 
 #include <cstdint>
@@ -250,6 +252,14 @@ class Transform {
   /// default) for anything else. Lets the sweep fold it into the copy of the
   /// gradient or into θ ← θ + u (Note [folded scales]).
   virtual double scale_factor() const { return std::numeric_limits<double>::quiet_NaN(); }
+  /// After prepare(): λ if update_chunk() is u ← u + λ·θ on parameter `param`
+  /// this step (λ rounded to the dtype, as detail::add_scaled_value rounds it);
+  /// NaN (the default) otherwise. Lets the sweep fold it into the copy of the
+  /// gradient (Note [folded scales]).
+  virtual double value_coefficient(std::size_t param) const {
+    (void)param;
+    return std::numeric_limits<double>::quiet_NaN();
+  }
 };
 
 /// Base of the transforms that are a loop over elements (Note [fused update]):

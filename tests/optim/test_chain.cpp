@@ -312,8 +312,9 @@ TEST_CASE("optim: the fused update equals one pass per transform, bit for bit, o
       {"clip skips non-finite steps itself", [] {
          return chain(clip_by_global_norm(1.0, NonfinitePolicy::skip), momentum(0.9), scale_by_learning_rate(0.05));
        }},
-      {"a clip that scales on some steps, then lr: both fold (Note [folded scales])", [] {
-         return chain(skip_nonfinite(100), clip_by_global_norm(25.0), scale_by_learning_rate(0.05));
+      {"a clip that scales on some steps, l2, lr: all fold (Note [folded scales])", [] {
+         return chain(skip_nonfinite(100), clip_by_global_norm(25.0), add_l2_to_grad(1e-3),
+                      scale_by_learning_rate(0.05));
        }},
   };
   for (DType dtype : {DType::f32, DType::f64})

@@ -64,10 +64,11 @@
 // from L3) and the gradient-norm pass, which must end before the clip scale
 // is known. Since then u stays in scratch (Note [update buffers]), scales
 // fold into neighbouring loops (Note [folded scales]) and the sums of squares
-// use more lanes (optim/detail.cpp): the optimizer step is ~60 µs, ~10 µs
-// of them the gradient norm and ~50 µs the sweep (one 2.6 GHz core, L3-bound);
-// each loop over the chunks still costs ~5 µs per step (235k f32 at one
-// 64-byte store per cycle), and Σ u² for StepReport::update_norm ~8 µs.
+// use more lanes (optim/detail.cpp): the optimizer step is ~52 µs, ~10 µs
+// of them the gradient norm and ~42 µs the sweep of three loops per chunk
+// (copy + L2, momentum, apply + lr + Σ u²) on one 2.6 GHz core; each loop
+// over the chunks costs ~5 µs per step (235k f32 at one 64-byte store per
+// cycle), and Σ u² for StepReport::update_norm ~8 µs.
 // A transform that needs the whole update first (clip_by_param_norm,
 // adaptive_clip, accumulate, a clip after another transform) keeps its own
 // pass and ends the run; the Chain copies the gradients before it if not done

@@ -20,19 +20,19 @@
 // Seven paths, chosen by shape alone:
 //   - tiny problems (M*N*K <= 4096): the plain triple loop;
 //   - one or two rows of C (M <= 2): no packing, rows of C built straight
-//     from B (Note [row gemm] in gemm.cpp);
+//     from B (Note [row gemm] in gemm_rows.cpp);
 //   - A transposed with few columns of C (trans_a, N <= 16, M >= 16: the
 //     weight-gradient shapes of a 10-output layer): vectors run down the
 //     columns of C, A and B read in place (Note [column kernel] in
-//     gemm_kernel.hpp);
+//     gemm_column_kernel.hpp);
 //   - A not transposed with few columns of C (N <= 16: the forward pass of
 //     a 10-output layer), and A B^T with fewer than MR rows: vectors run
 //     along K, one dot product per element of C, A read in place (Note [dot
-//     kernel] in gemm_kernel.hpp);
+//     kernel] in gemm_dot_kernel.hpp);
 //   - small and medium products (under 128*128*64 multiply-adds, or every
 //     dimension <= 1024 with lda/ldb steps under 4 KiB): the register tile
 //     reads A and B in place, only panels of B^T packed (Note [in-place gemm]
-//     in gemm.cpp);
+//     in gemm_in_place.cpp);
 //   - skinny (N <= NR, and op(B) packed in at most 1 MiB): op(B) packed once,
 //     A read in place (no A packing);
 //   - everything else: the blocked algorithm above.

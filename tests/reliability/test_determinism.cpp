@@ -3,7 +3,7 @@
 // chunk boundaries by problem size, never by threads). The model is the
 // flagship's kind: an MLP (nn::Linear) trained with SGD + momentum and
 // global-norm clipping on synthetic data, big enough that the matrix
-// products run on every thread allowed (Note [gemm threads] in tensor/gemm.cpp).
+// products run on every thread allowed (Note [gemm threads] in tensor/gemm_blocked.cpp).
 #include <doctest/doctest.h>
 
 #include <cstdint>

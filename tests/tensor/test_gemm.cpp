@@ -15,7 +15,8 @@
 #include <xsimd/xsimd.hpp>
 
 #include "tensor/gemm.hpp"
-#include "tensor/gemm_kernel.hpp"
+#include "tensor/gemm_dot_kernel.hpp"
+#include "tensor/gemm_simd.hpp"
 #include "tensor/parallel.hpp"
 #include "tensor/random.hpp"
 
@@ -161,7 +162,7 @@ TEST_CASE("gemm: alpha, beta and leading dimensions larger than the width") {
   check_cases<double>(cases);
 }
 
-// The column path (Note [column kernel] in tensor/gemm_kernel.hpp): A stored
+// The column path (Note [column kernel] in tensor/gemm_column_kernel.hpp): A stored
 // transposed, N <= 16, M >= 16; tiles of 4 vectors of rows with 32 vector
 // registers, 2 otherwise. Shapes at and around those limits, the partial last
 // tile, column chunks of every width, both layouts of B, alpha, beta and padding.
@@ -185,7 +186,7 @@ TEST_CASE("gemm: the column path for A^T B with few columns") {
   check_cases<double>(column_cases<double>());
 }
 
-// The dot path (Note [dot kernel] in tensor/gemm_kernel.hpp): A stored row by
+// The dot path (Note [dot kernel] in tensor/gemm_dot_kernel.hpp): A stored row by
 // row, N <= 16, M >= 3 (M <= 2 takes the row path); one row of C per tile,
 // columns in chunks of at most 16 (8 without AVX-512). K around multiples of
 // the vector width W exercises the zero-padded last step; N = 17 is the first
@@ -240,7 +241,7 @@ TEST_CASE("gemm: lane_sums returns the sum of vector l in lane l") {
   check_lane_sums<double>();
 }
 
-// The in-place path (Note [in-place gemm] in tensor/gemm.cpp): N > 16, under
+// The in-place path (Note [in-place gemm] in tensor/gemm_in_place.cpp): N > 16, under
 // 128*128*64 multiply-adds or up to 1024 in every dimension; nothing packed
 // but the panels of B that cannot be read in place. Tile heights around 6, 8
 // and 12 rows (the last rows of C), panels one to four vectors wide, whole

@@ -4,6 +4,7 @@
 
 #include "autodiff/engine.hpp"
 #include "tensor/error.hpp"
+#include "tensor/object_pool.hpp"
 
 namespace tg {
 
@@ -20,7 +21,8 @@ bool is_grad_enabled() { return grad_enabled; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
 std::uint64_t next_sequence_number() { return sequence; }
 
-Var::Var(Tensor value, bool requires_grad) : impl_(std::make_shared<VarImpl>()) {
+Var::Var(Tensor value, bool requires_grad)
+    : impl_(std::allocate_shared<VarImpl>(detail::PoolAllocator<VarImpl>())) {  // Note [object pool]
   value.check_defined("Var");
   impl_->value = std::move(value);
   if (requires_grad) requires_grad_(true);
@@ -139,7 +141,7 @@ bool needs_grad(const List& inputs) {
 // Gives `out` a node on the tape (record() decided that one is needed).
 Var attach_node(OpId op, Var out, const Var* first, const Var* last, BackwardFn backward,
                 OpAttrs attrs) {
-  auto node = std::make_shared<Node>();
+  auto node = std::allocate_shared<Node>(detail::PoolAllocator<Node>());  // Note [object pool]
   node->seq = sequence++;
   node->op = op;
   node->backward = backward;

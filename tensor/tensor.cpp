@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "tensor/iter.hpp"
+#include "tensor/object_pool.hpp"
 
 namespace tg {
 
@@ -103,7 +104,9 @@ Tensor Tensor::empty(const Shape& shape, DType dtype) {
   // A fresh buffer fits its own contiguous layout: the public constructor's
   // checks would only repeat shape_numel, on every op's result.
   Tensor t;
-  t.storage_ = std::make_shared<Storage>(static_cast<std::size_t>(n) * dtype_size(dtype));
+  // Note [object pool] in tensor/object_pool.hpp.
+  t.storage_ = std::allocate_shared<Storage>(detail::PoolAllocator<Storage>(),
+                                             static_cast<std::size_t>(n) * dtype_size(dtype));
   t.dtype_ = dtype;
   t.shape_ = shape;
   t.strides_ = contiguous_strides(shape);

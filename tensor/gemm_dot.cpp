@@ -15,18 +15,22 @@ namespace {
 // rows of A are contiguous in k. Taken when C has at most kDotMaxCols columns
 // (gemm.cpp), and for A B^T with fewer rows than one tile of the in-place and
 // blocked paths, whose packed copy of B^T would then serve a single row tile.
-// Each row of C is built in column chunks of at most kMaxCols against
-// op(B)^T, an N x K matrix read row by row: B itself when trans_b, else B transposed
+// C is built in tiles of kRows rows (the last M % kRows rows one at a time)
+// and column chunks of at most kMaxCols against op(B)^T, an N x K matrix
+// read row by row: B itself when trans_b, else B transposed
 // into a buffer with rows zero-padded to a multiple of W (N * K values,
 // small next to the M * N * K of the product). A is read in place. Each
 // element's sum runs in the same W-wide steps of k for any thread count.
-template <class T, std::int64_t kCols = 1>
-void dot_chunk(std::int64_t cols, std::int64_t K, const T* a, const T* bt, std::int64_t ldbt,
-               const T* b_tail, std::int64_t ld_tail, T alpha, T beta, T* c) {
+template <class T, std::int64_t kRows, std::int64_t kCols = 1>
+void dot_chunk(std::int64_t cols, std::int64_t K, const T* a, std::int64_t lda, const T* bt,
+               std::int64_t ldbt, const T* b_tail, std::int64_t ld_tail, T alpha, T beta, T* c,
+               std::int64_t ldc) {
   if constexpr (kCols < gemm_detail::DotTile<T>::kMaxCols)
     if (cols != kCols)
-      return dot_chunk<T, kCols + 1>(cols, K, a, bt, ldbt, b_tail, ld_tail, alpha, beta, c);
-  gemm_detail::dot_kernel<T, kCols>(K, a, bt, ldbt, b_tail, ld_tail, alpha, beta, c);
+      return dot_chunk<T, kRows, kCols + 1>(cols, K, a, lda, bt, ldbt, b_tail, ld_tail, alpha,
+                                            beta, c, ldc);
+  gemm_detail::dot_kernel<T, kRows, kCols>(K, a, lda, bt, ldbt, b_tail, ld_tail, alpha, beta, c,
+                                           ldc);
 }
 
 // op(B)^T as the dot kernel reads it: row j at bt + j * ldbt, and the last
@@ -87,20 +91,30 @@ void gemm_dot(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_
               T beta, T* C, std::int64_t ldc, int threads) {
   constexpr std::int64_t kMaxCols = gemm_detail::DotTile<T>::kMaxCols;
   const DotOperand<T> b = op.trans_b ? small_b_in_place(op, N, K) : transpose_small_b(op, N, K);
+  constexpr std::int64_t kRows = gemm_detail::DotTile<T>::kRows;
   const std::int64_t chunks = ceil_div(N, kMaxCols);  // of nearly equal width
-  const auto row = [&](std::int64_t i) {
+  // Rows i0, ..., i0 + kRows - 1 of C, or the last M % kRows rows one at a time.
+  const auto tile = [&](std::int64_t i0) {
     for (std::int64_t ch = 0; ch < chunks; ++ch) {
       const std::int64_t j0 = N * ch / chunks, cols = N * (ch + 1) / chunks - j0;
-      dot_chunk<T>(cols, K, op.A + i * op.lda, b.bt + j0 * b.ldbt, b.ldbt,
-                   b.b_tail + j0 * b.ld_tail, b.ld_tail, alpha, beta, C + i * ldc + j0);
+      const T* bt = b.bt + j0 * b.ldbt;
+      const T* b_tail = b.b_tail + j0 * b.ld_tail;
+      if (i0 + kRows <= M)
+        dot_chunk<T, kRows>(cols, K, op.A + i0 * op.lda, op.lda, bt, b.ldbt, b_tail, b.ld_tail,
+                            alpha, beta, C + i0 * ldc + j0, ldc);
+      else
+        for (std::int64_t i = i0; i < M; ++i)
+          dot_chunk<T, 1>(cols, K, op.A + i * op.lda, op.lda, bt, b.ldbt, b_tail, b.ld_tail,
+                          alpha, beta, C + i * ldc + j0, ldc);
     }
   };
+  const std::int64_t tiles = ceil_div(M, kRows);
   if (threads == 1) {  // Note [serial calls]
-    for (std::int64_t i = 0; i < M; ++i) row(i);
+    for (std::int64_t t = 0; t < tiles; ++t) tile(t * kRows);
     return;
   }
 #pragma omp parallel for schedule(static) num_threads(threads)
-  for (std::int64_t i = 0; i < M; ++i) row(i);
+  for (std::int64_t t = 0; t < tiles; ++t) tile(t * kRows);
 }
 
 template void gemm_dot<float>(const Operands<float>&, std::int64_t, std::int64_t, std::int64_t,

@@ -187,7 +187,8 @@ TEST_CASE("gemm: the column path for A^T B with few columns") {
 }
 
 // The dot path (Note [dot kernel] in tensor/gemm_dot_kernel.hpp): A stored row by
-// row, N <= 16, M >= 3 (M <= 2 takes the row path); one row of C per tile,
+// row, N <= 16, M >= 3 (M <= 2 takes the row path); two rows of C per tile
+// where they fit the registers, the last odd row alone (M = 3 ... 7, 29),
 // columns in chunks of at most 16 (8 without AVX-512). K around multiples of
 // the vector width W exercises the zero-padded last step; N = 17 is the first
 // width past the path. Both layouts of B, alpha, beta and padding.
@@ -196,7 +197,7 @@ std::vector<Case> dot_cases() {
   constexpr std::int64_t W = static_cast<std::int64_t>(xsimd::batch<T>::size);
   std::vector<Case> cases;
   for (bool tb : {false, true})
-    for (std::int64_t M : {3, 4, 7, 29})
+    for (std::int64_t M : {3, 4, 5, 6, 7, 29})
       for (std::int64_t N = 1; N <= 17; ++N)
         for (std::int64_t K : {std::int64_t{1}, W - 1, W, W + 1, 2 * W + 3, std::int64_t{300}})
           for (double beta : {0.0, 0.5})
@@ -214,10 +215,35 @@ TEST_CASE("gemm: the dot path for A B and A B^T with few columns") {
   check_cases<double>(dot_cases<double>());
 }
 
-// lane_sums (Note [lane sums]) is the horizontal reduction of the dot path,
-// with hand-written shuffles for AVX-512. Small integers sum exactly, so every
-// lane must equal its input's sum exactly and in order.
+// A row of C comes out the same whether the dot path builds it in a tile of
+// two rows or alone (the last row of an odd M): same operations, same order.
+// 31 rows keep every case above the naive path's size.
 template <class T>
+void check_dot_rows_agree(bool trans_b, std::int64_t N, std::int64_t K) {
+  const auto A = random_values<T>(32 * K, 5);
+  const auto B = random_values<T>(K * N, 6);
+  const std::int64_t ldb = trans_b ? K : N;
+  std::vector<T> tiled(32 * N), alone(31 * N);
+  tg::gemm(false, trans_b, 32, N, K, T(1), A.data(), K, B.data(), ldb, T(0), tiled.data(), N);
+  tg::gemm(false, trans_b, 31, N, K, T(1), A.data(), K, B.data(), ldb, T(0), alone.data(), N);
+  for (std::int64_t j = 0; j < N; ++j) CHECK(tiled[30 * N + j] == alone[30 * N + j]);
+}
+
+TEST_CASE("gemm: the dot path gives a row the same bits in a tile or alone") {
+  for (bool tb : {false, true})
+    for (std::int64_t N : {1, 5, 10, 16})
+      for (std::int64_t K : {140, 301}) {
+        INFO(tb, " N=", N, " K=", K);
+        check_dot_rows_agree<float>(tb, N, K);
+        check_dot_rows_agree<double>(tb, N, K);
+      }
+}
+
+// lane_sums (Note [lane sums]) is the horizontal reduction of the dot path:
+// n vectors folded into one, the sum of vector l in lane l. Small integers
+// sum exactly, so every lane l < n must equal its input's sum exactly and in
+// order, for every n from 1 to W (the folds without a partner).
+template <class T, int n>
 void check_lane_sums() {
   using Batch = xsimd::batch<T>;
   constexpr std::size_t W = Batch::size;
@@ -227,18 +253,19 @@ void check_lane_sums() {
   Batch rows[W];
   for (std::size_t v = 0; v < W; ++v) rows[v] = Batch::load_aligned(values[v]);
   alignas(64) T sums[W];
-  tg::gemm_detail::lane_sums<T>(rows).store_aligned(sums);
-  for (std::size_t v = 0; v < W; ++v) {
+  tg::gemm_detail::lane_sums<T, n>(rows).store_aligned(sums);
+  for (std::size_t v = 0; v < static_cast<std::size_t>(n); ++v) {
     T want = 0;
     for (std::size_t l = 0; l < W; ++l) want += values[v][l];
-    INFO("vector ", v);
+    INFO("n = ", n, ", vector ", v);
     CHECK(sums[v] == want);
   }
+  if constexpr (n < static_cast<int>(W)) check_lane_sums<T, n + 1>();
 }
 
 TEST_CASE("gemm: lane_sums returns the sum of vector l in lane l") {
-  check_lane_sums<float>();
-  check_lane_sums<double>();
+  check_lane_sums<float, 1>();
+  check_lane_sums<double, 1>();
 }
 
 // The in-place path (Note [in-place gemm] in tensor/gemm_in_place.cpp): N > 16, under
@@ -328,7 +355,8 @@ TEST_CASE("gemm: results are bitwise identical for 1 and 2 threads") {
     for (bool tb : {false, true})
       for (auto [M, N, K] : {std::array<std::int64_t, 3>{300, 200, 530}, {512, 10, 784},
                              {13, 500, 300}, {257, 33, 129}, {200, 10, 300},
-                             {64, 16, 50}, {20, 600, 200}, {600, 40, 100}}) {
+                             {64, 16, 50}, {20, 600, 200}, {600, 40, 100},
+                             {333, 13, 301}}) {
         INFO(ta, tb, " ", M, "x", N, "x", K);
         const auto A = random_values<float>(M * K, 3);
         const auto B = random_values<float>(K * N, 4);

@@ -33,9 +33,12 @@ namespace tg::gemm_detail {
 // the core does two 512-bit loads but also only two FMAs a cycle, so the
 // loads set the pace; with two rows each vector of B^T serves two FMAs (12
 // loads, 20 FMAs) and the FMAs do. That holds only if each vector really is
-// loaded once (Note [one load per vector]). Where 2 kCols accumulators, two
-// vectors of A and one of B^T do not fit the register file (kCols > 14 with
-// AVX-512), the tile runs its two rows one at a time. Measured on this Zen 5
+// loaded once (Note [one load per vector]). The widest tile, kMaxCols = 14
+// with AVX-512, takes 2 x 14 accumulators, two vectors of A and one of B^T:
+// 31 of the 32 registers. Wider C is cut into chunks of nearly equal width,
+// each rereading the rows of A; that measured faster than one-row tiles of
+// up to 16 columns: 128x16x128 A B 136 -> 168, 8x200x128 A B^T (few rows,
+// many columns) 66 -> 90. Measured on this Zen 5
 // machine (AVX-512, f32, one thread, GFLOP/s, all in one process; OpenBLAS
 // does 103-106 on these shapes):
 //   tile                       128x10x128 A B / A B^T   128x10x256 A B   128x10x784 A B
@@ -50,12 +53,12 @@ struct DotTile {
   using Batch = xsimd::batch<T>;
   static constexpr std::int64_t W = static_cast<std::int64_t>(Batch::size);
   static constexpr std::int64_t kRegisters = sizeof(Batch) >= 64 ? 32 : 16;
-  // kMaxCols accumulators + 1 load of A + 1 load of B fit the register file.
-  static constexpr std::int64_t kMaxCols = kRegisters == 32 ? 16 : 8;
-  // Rows of C per tile (Note [dot kernel]); a tile of kCols columns runs
-  // its kRows rows at once only when its kRows * kCols accumulators, kRows
-  // vectors of A and one of B fit the register file.
+  // Rows of C per tile (Note [dot kernel]).
   static constexpr std::int64_t kRows = 2;
+  // The widest chunk of columns whose kRows * kMaxCols accumulators, kRows
+  // vectors of A and one of B fit the register file: 14 with AVX-512, 6
+  // with 16 registers; wider C is cut into chunks of nearly equal width.
+  static constexpr std::int64_t kMaxCols = (kRegisters - kRows - 1) / kRows;
   static constexpr bool fits(std::int64_t rows, std::int64_t cols) {
     return rows * cols + rows + 1 <= kRegisters;
   }
@@ -211,12 +214,7 @@ inline void dot_kernel(std::int64_t K, const T* a, std::int64_t lda, const T* b,
                        T* c, std::int64_t ldc) {
   using Batch = xsimd::batch<T>;
   constexpr std::int64_t W = DotTile<T>::W;
-  if constexpr (kRows > 1 && !DotTile<T>::fits(kRows, kCols)) {
-    for (std::int64_t r = 0; r < kRows; ++r)
-      dot_kernel<T, 1, kCols>(K, a + r * lda, lda, b, ldb, b_tail, ld_tail, alpha, beta,
-                              c + r * ldc, ldc);
-    return;
-  }
+  static_assert(DotTile<T>::fits(kRows, kCols), "the tile's registers fit the register file");
   Batch acc[kRows][kCols];  // acc[r][j]: W partial sums of C[r, j]
 #pragma GCC unroll 4
   for (std::int64_t r = 0; r < kRows; ++r)

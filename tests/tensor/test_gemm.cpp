@@ -189,7 +189,7 @@ TEST_CASE("gemm: the column path for A^T B with few columns") {
 // The dot path (Note [dot kernel] in tensor/gemm_dot_kernel.hpp): A stored row by
 // row, N <= 16, M >= 3 (M <= 2 takes the row path); two rows of C per tile
 // where they fit the registers, the last odd row alone (M = 3 ... 7, 29),
-// columns in chunks of at most 16 (8 without AVX-512). K around multiples of
+// columns in chunks of at most 14 (6 without AVX-512). K around multiples of
 // the vector width W exercises the zero-padded last step; N = 17 is the first
 // width past the path. Both layouts of B, alpha, beta and padding.
 template <class T>

@@ -93,28 +93,39 @@ void gemm_dot(const Operands<T>& op, std::int64_t M, std::int64_t N, std::int64_
   const DotOperand<T> b = op.trans_b ? small_b_in_place(op, N, K) : transpose_small_b(op, N, K);
   constexpr std::int64_t kRows = gemm_detail::DotTile<T>::kRows;
   const std::int64_t chunks = ceil_div(N, kMaxCols);  // of nearly equal width
-  // Rows i0, ..., i0 + kRows - 1 of C, or the last M % kRows rows one at a time.
-  const auto tile = [&](std::int64_t i0) {
-    for (std::int64_t ch = 0; ch < chunks; ++ch) {
-      const std::int64_t j0 = N * ch / chunks, cols = N * (ch + 1) / chunks - j0;
-      const T* bt = b.bt + j0 * b.ldbt;
-      const T* b_tail = b.b_tail + j0 * b.ld_tail;
-      if (i0 + kRows <= M)
-        dot_chunk<T, kRows>(cols, K, op.A + i0 * op.lda, op.lda, bt, b.ldbt, b_tail, b.ld_tail,
-                            alpha, beta, C + i0 * ldc + j0, ldc);
-      else
-        for (std::int64_t i = i0; i < M; ++i)
-          dot_chunk<T, 1>(cols, K, op.A + i * op.lda, op.lda, bt, b.ldbt, b_tail, b.ld_tail,
-                          alpha, beta, C + i * ldc + j0, ldc);
-    }
+  const auto chunk_start = [&](std::int64_t ch) { return N * ch / chunks; };
+  // Rows i0, ..., i0 + kRows - 1 of C, or the last M % kRows rows one at a
+  // time, by columns j0, ..., j0 + cols - 1.
+  const auto tile = [&](std::int64_t i0, std::int64_t j0, std::int64_t cols) {
+    const T* bt = b.bt + j0 * b.ldbt;
+    const T* b_tail = b.b_tail + j0 * b.ld_tail;
+    if (i0 + kRows <= M)
+      dot_chunk<T, kRows>(cols, K, op.A + i0 * op.lda, op.lda, bt, b.ldbt, b_tail, b.ld_tail,
+                          alpha, beta, C + i0 * ldc + j0, ldc);
+    else
+      for (std::int64_t i = i0; i < M; ++i)
+        dot_chunk<T, 1>(cols, K, op.A + i * op.lda, op.lda, bt, b.ldbt, b_tail, b.ld_tail, alpha,
+                        beta, C + i * ldc + j0, ldc);
   };
   const std::int64_t tiles = ceil_div(M, kRows);
+  // Note [dot loop order]
+  // One thread goes chunk by chunk, so a chunk's columns are worked out once
+  // rather than once per tile (two 64-bit divisions). Measured (f32, one
+  // thread, GFLOP/s, per tile -> once): 128x10x128 A B 170 -> 175, A B^T 176
+  // -> 182; 8x200x128 A B^T (15 chunks) 91 -> 126. Threads split the tiles,
+  // and each goes through every chunk of its tiles. Every C element is
+  // computed the same way in either order.
   if (threads == 1) {  // Note [serial calls]
-    for (std::int64_t t = 0; t < tiles; ++t) tile(t * kRows);
+    for (std::int64_t ch = 0; ch < chunks; ++ch) {
+      const std::int64_t j0 = chunk_start(ch), cols = chunk_start(ch + 1) - j0;
+      for (std::int64_t t = 0; t < tiles; ++t) tile(t * kRows, j0, cols);
+    }
     return;
   }
 #pragma omp parallel for schedule(static) num_threads(threads)
-  for (std::int64_t t = 0; t < tiles; ++t) tile(t * kRows);
+  for (std::int64_t t = 0; t < tiles; ++t)
+    for (std::int64_t ch = 0; ch < chunks; ++ch)
+      tile(t * kRows, chunk_start(ch), chunk_start(ch + 1) - chunk_start(ch));
 }
 
 template void gemm_dot<float>(const Operands<float>&, std::int64_t, std::int64_t, std::int64_t,

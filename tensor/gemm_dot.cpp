@@ -25,6 +25,10 @@ namespace {
 // kRows rows, then the last rows alone. Looping over the rows here, after the
 // dispatch on `cols`, rather than dispatching once per tile measured (f32,
 // one thread, GFLOP/s) 128x10x128 A B 171 -> 174, 128x4x256 A B 138 -> 150.
+// Inlining dot_kernel into this loop ([[gnu::always_inline]], dot_chunk
+// kept out of line) measured 174 -> 181 there but 122 -> 100 on 8x200x128
+// A B^T (chunks of 13-14 columns spill registers, and 4 tiles a chunk do
+// not repay the set-up), so it is not done.
 template <class T, std::int64_t kCols = 1>
 void dot_chunk(std::int64_t rows, std::int64_t cols, std::int64_t K, const T* a, std::int64_t lda,
                const T* bt, std::int64_t ldbt, const T* b_tail, std::int64_t ld_tail, T alpha,

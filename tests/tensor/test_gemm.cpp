@@ -117,14 +117,16 @@ std::vector<Case> edge_cases() {
   return cases;
 }
 
-// Shapes that cross the cache blocks: K past one KC step (256 f32 / 256 f64
-// with AVX-512, up to 1024 with SSE2), M past one MC block, N past the skinny limit.
+// Shapes that cross the cache blocks: K past one KC step (512 f32 / 512 f64
+// with AVX-512, up to 2048 with SSE2), M past one MC block, N past the skinny limit.
+// A dimension above 1024 keeps a product off the in-place path (gemm.cpp).
 std::vector<Case> blocking_cases() {
   std::vector<Case> cases;
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
       cases.push_back({ta, tb, 67, 45, 1100, 1.0, 0.0, 0});    // several KC steps
-      cases.push_back({ta, tb, 300, 70, 260, 1.0, 0.0, 0});    // several MC blocks
+      cases.push_back({ta, tb, 300, 70, 260, 1.0, 0.0, 0});    // in place
+      cases.push_back({ta, tb, 400, 70, 1100, 1.0, 0.0, 0});   // several MC blocks and KC steps
       cases.push_back({ta, tb, 129, 10, 300, 1.0, 0.0, 0});    // skinny N
       cases.push_back({ta, tb, 40, 33, 2100, 1.0, 0.0, 0});
       cases.push_back({ta, tb, 5, 6, 7, 1.0, 0.0, 0});         // naive
